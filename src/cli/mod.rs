@@ -1,0 +1,156 @@
+//! The command line: flags (clap derive), one module per subcommand, and the mapping
+//! from results to exit codes. The library below does no printing.
+
+mod completions;
+mod schema;
+mod validate;
+
+use crate::diagnostic::{self, ColorChoice as DiagColor, Diagnostic, Severity};
+use crate::source::SourceMap;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Exit codes of the CLI contract.
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_FAILED: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+pub const EXIT_STALE: u8 = 3;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "orgc",
+    version,
+    about = "Compile a multi-account AWS organisation described in TOML into JSON desired state",
+    long_about = None,
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check an org: schema, every semantic rule and AWS limit; writes nothing.
+    Validate(validate::ValidateArgs),
+    /// Print the JSON Schema of the org format (for editors such as taplo).
+    Schema(schema::SchemaArgs),
+    /// Print shell completions.
+    Completions(completions::CompletionsArgs),
+}
+
+/// Where the org is and how to report on it: shared by every command that reads one.
+#[derive(Debug, Args, Clone)]
+pub struct OrgArgs {
+    /// The org directory: every `*.toml` directly in it is read.
+    #[arg(value_name = "ORG", default_value = "org")]
+    pub org: PathBuf,
+    /// The policy templates directory [default: `policies/` beside the org directory].
+    #[arg(long, value_name = "DIR")]
+    pub policies: Option<PathBuf>,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+impl OrgArgs {
+    pub fn policies_dir(&self) -> PathBuf {
+        self.policies.clone().unwrap_or_else(|| {
+            self.org
+                .parent()
+                .unwrap_or_else(|| Path::new(""))
+                .join("policies")
+        })
+    }
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ReportArgs {
+    /// How to print diagnostics.
+    #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
+    pub diagnostic_format: DiagnosticFormat,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// Print only diagnostics, no summary.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Colour diagnostics.
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiagnosticFormat {
+    /// rustc-style, with the source line underlined.
+    Human,
+    /// A JSON list of `{ code, severity, message, file, line, column, help }`.
+    Json,
+    /// GitHub Actions workflow commands (`::error file=…,line=…::…`).
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ReportArgs {
+    fn color(&self) -> DiagColor {
+        match self.color {
+            ColorWhen::Always => DiagColor::Always,
+            ColorWhen::Never => DiagColor::Never,
+            ColorWhen::Auto => {
+                if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+                    DiagColor::Always
+                } else {
+                    DiagColor::Never
+                }
+            }
+        }
+    }
+
+    /// Print diagnostics to stderr; returns whether they fail the run.
+    pub fn emit(&self, diags: &[Diagnostic], sources: &SourceMap) -> bool {
+        let text = match self.diagnostic_format {
+            DiagnosticFormat::Human => diagnostic::render_human(diags, sources, self.color()),
+            DiagnosticFormat::Json => diagnostic::render_json(diags, sources),
+            DiagnosticFormat::Github => diagnostic::render_github(diags, sources),
+        };
+        // JSON is always printed, even empty, so programs can parse stderr unconditionally.
+        if !diags.is_empty() || self.diagnostic_format == DiagnosticFormat::Json {
+            eprint!("{text}");
+        }
+        self.fails(diags)
+    }
+
+    pub fn fails(&self, diags: &[Diagnostic]) -> bool {
+        diags.iter().any(|d| {
+            d.severity == Severity::Error || (self.deny_warnings && d.severity == Severity::Warning)
+        })
+    }
+}
+
+/// Run a parsed command line.
+pub fn run(cli: Cli) -> ExitCode {
+    let code = match cli.command {
+        Command::Validate(args) => validate::run(&args),
+        Command::Schema(args) => schema::run(&args),
+        Command::Completions(args) => completions::run(&args),
+    };
+    ExitCode::from(code)
+}
+
+/// Print an I/O or usage problem and return the usage exit code.
+pub fn usage_error(message: impl std::fmt::Display) -> u8 {
+    eprintln!("error: {message}");
+    EXIT_USAGE
+}
+
+/// `N things` with the right plural.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}

@@ -1,0 +1,46 @@
+//! `orgc validate`: every check, no output files.
+
+use super::{EXIT_FAILED, EXIT_OK, OrgArgs, plural, usage_error};
+use crate::diagnostic::Severity;
+use clap::Args;
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub org: OrgArgs,
+}
+
+pub fn run(args: &ValidateArgs) -> u8 {
+    let inputs = match crate::load::read_inputs(&args.org.org, &args.org.policies_dir()) {
+        Ok(i) => i,
+        Err(e) => return usage_error(e),
+    };
+    let checked = crate::check(inputs);
+    let diags = checked.diagnostics.sorted();
+    let failed = args.org.report.emit(&diags, &checked.sources);
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = diags.len() - errors;
+    if !args.org.report.quiet {
+        let problems = format!(
+            "{}, {}",
+            plural(errors, "error", "errors"),
+            plural(warnings, "warning", "warnings")
+        );
+        match &checked.model {
+            Some(m) if !failed => println!(
+                "org `{}` is valid: {}, {}, {}, {}, {}; {problems}",
+                m.org.name,
+                plural(m.accounts.len(), "account", "accounts"),
+                plural(m.permission_sets.len(), "permission set", "permission sets"),
+                plural(m.roles.len(), "role", "roles"),
+                plural(m.spokes.len(), "spoke", "spokes"),
+                plural(m.guardrails.len(), "guardrail", "guardrails"),
+            ),
+            _ => eprintln!("error: the org is not valid: {problems}"),
+        }
+    }
+    if failed { EXIT_FAILED } else { EXIT_OK }
+}
