@@ -42,6 +42,18 @@ pub fn check(inputs: load::Inputs) -> Checked {
         .filter_map(|t| template_name(&t.name))
         .collect();
     let mut diagnostics = Diagnostics::default();
+    for (name, offset) in &inputs.encoding_errors {
+        if let Some((id, _)) = sources.iter().find(|(_, f)| &f.name == name) {
+            diagnostics.push(
+                diagnostic::Diagnostic::error(
+                    "orgc::syntax::encoding",
+                    "the file is not valid UTF-8",
+                )
+                .at(id, *offset..*offset)
+                .with_help("save the file as UTF-8"),
+            );
+        }
+    }
     let model = parse::parse(&sources, &mut diagnostics)
         .and_then(|spec| resolve::resolve(&spec, &templates, &mut diagnostics));
     let model = if diagnostics.has_errors() {

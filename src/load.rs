@@ -11,6 +11,9 @@ pub struct Inputs {
     pub org_files: Vec<SourceFile>,
     /// Templates by file name (`developer.json.hbs`), with their text.
     pub templates: Vec<SourceFile>,
+    /// Files that were not valid UTF-8: their name and the offset of the first bad
+    /// byte. Their text was read lossily so the rest can still be checked.
+    pub encoding_errors: Vec<(String, usize)>,
 }
 
 /// Why an org could not be read at all (exit code 2).
@@ -28,7 +31,8 @@ impl std::fmt::Display for LoadError {
 
 /// Read the org directory and, if it exists, the policies directory.
 pub fn read_inputs(org_dir: &Path, policies_dir: &Path) -> Result<Inputs, LoadError> {
-    let org_files = read_dir_files(org_dir, |name| name.ends_with(".toml"))?;
+    let mut encoding_errors = Vec::new();
+    let org_files = read_dir_files(org_dir, |name| name.ends_with(".toml"), &mut encoding_errors)?;
     if org_files.is_empty() {
         return Err(LoadError {
             path: org_dir.to_path_buf(),
@@ -39,19 +43,26 @@ pub fn read_inputs(org_dir: &Path, policies_dir: &Path) -> Result<Inputs, LoadEr
     // policies needs none, and a reference to a missing template is reported
     // as a diagnostic at the reference.
     let templates = if policies_dir.is_dir() {
-        read_dir_files(policies_dir, |name| {
-            name.ends_with(".json.hbs") || name.ends_with(".json")
-        })?
+        read_dir_files(
+            policies_dir,
+            |name| name.ends_with(".json.hbs") || name.ends_with(".json"),
+            &mut encoding_errors,
+        )?
     } else {
         Vec::new()
     };
     Ok(Inputs {
         org_files,
         templates,
+        encoding_errors,
     })
 }
 
-fn read_dir_files(dir: &Path, keep: impl Fn(&str) -> bool) -> Result<Vec<SourceFile>, LoadError> {
+fn read_dir_files(
+    dir: &Path,
+    keep: impl Fn(&str) -> bool,
+    encoding_errors: &mut Vec<(String, usize)>,
+) -> Result<Vec<SourceFile>, LoadError> {
     let err = |path: &Path, e: std::io::Error| LoadError {
         path: path.to_path_buf(),
         message: e.to_string(),
@@ -70,16 +81,13 @@ fn read_dir_files(dir: &Path, keep: impl Fn(&str) -> bool) -> Result<Vec<SourceF
     let mut files = Vec::with_capacity(paths.len());
     for (_, path) in paths {
         let bytes = std::fs::read(&path).map_err(|e| err(&path, e))?;
+        // Bad bytes are a problem in the input, reported with a place like any other,
+        // not a reason to stop reading the org.
         let text = match String::from_utf8(bytes) {
             Ok(t) => t,
             Err(e) => {
-                return Err(LoadError {
-                    path,
-                    message: format!(
-                        "not valid UTF-8 (byte {}); TOML files and templates must be UTF-8",
-                        e.utf8_error().valid_up_to()
-                    ),
-                });
+                encoding_errors.push((display_path(&path), e.utf8_error().valid_up_to()));
+                String::from_utf8_lossy(e.as_bytes()).into_owned()
             }
         };
         files.push(SourceFile::new(display_path(&path), text));
