@@ -4,13 +4,19 @@
 //!
 //! The pipeline, one module per stage: [`load`] (files) → [`parse`] (syntax, schema,
 //! typed [`spec`], merge) → [`resolve`] (references, selectors, semantic checks →
-//! [`model`]). Diagnostics from every stage are collected in one [`diagnostic::Diagnostics`].
+//! [`model`]) → [`compile`] (policies rendered and checked → [`desired`] state) →
+//! [`emit`] (the output tree). Diagnostics from every stage are collected in one
+//! [`diagnostic::Diagnostics`].
 
 pub mod cli;
+pub mod compile;
+pub mod desired;
 pub mod diagnostic;
+pub mod emit;
 pub mod load;
 pub mod model;
 pub mod parse;
+pub mod policy;
 pub mod resolve;
 pub mod schema;
 pub mod source;
@@ -22,24 +28,48 @@ pub mod toml_json;
 use diagnostic::Diagnostics;
 use source::SourceMap;
 
-/// The result of checking an org: the resolved model when there were no errors, and
-/// every diagnostic found either way.
+/// The result of checking an org: the resolved model and the compiled desired state
+/// when there were no errors, and every diagnostic found either way.
 pub struct Checked {
     pub sources: SourceMap,
+    /// The org files and templates that were read (not the rendered texts that
+    /// diagnostics may have added to `sources`).
+    pub input_files: Vec<source::FileId>,
     pub model: Option<model::Model>,
+    pub desired: Option<compile::DesiredState>,
     pub diagnostics: Diagnostics,
 }
 
-/// Run every check on an org already read into memory.
+impl Checked {
+    /// The output tree, when the org compiled.
+    pub fn tree(&self) -> Option<emit::Tree> {
+        let desired = self.desired.as_ref()?;
+        let inputs: Vec<&source::SourceFile> = self
+            .input_files
+            .iter()
+            .filter_map(|id| self.sources.get(*id))
+            .collect();
+        Some(emit::build_tree(desired, &inputs))
+    }
+}
+
+/// Run every check on an org already read into memory, compiling it in memory:
+/// what `validate` reports is exactly what `compile` would refuse.
 pub fn check(inputs: load::Inputs) -> Checked {
     let mut sources = SourceMap::default();
+    let mut input_files = Vec::new();
     for f in inputs.org_files {
-        sources.add(f);
+        input_files.push(sources.add(f));
     }
-    let templates: Vec<String> = inputs
-        .templates
+    let mut template_files = Vec::new();
+    for f in inputs.templates {
+        let id = sources.add(f);
+        input_files.push(id);
+        template_files.push(id);
+    }
+    let templates: Vec<String> = template_files
         .iter()
-        .filter_map(|t| template_name(&t.name))
+        .filter_map(|id| sources.get(*id).and_then(|f| template_name(&f.name)))
         .collect();
     let mut diagnostics = Diagnostics::default();
     for (name, offset) in &inputs.encoding_errors {
@@ -56,14 +86,17 @@ pub fn check(inputs: load::Inputs) -> Checked {
     }
     let model = parse::parse(&sources, &mut diagnostics)
         .and_then(|spec| resolve::resolve(&spec, &templates, &mut diagnostics));
-    let model = if diagnostics.has_errors() {
-        None
-    } else {
-        model
-    };
+    let mut desired = None;
+    if let Some(m) = &model {
+        let policies = compile::PolicySources::load(&sources, &template_files, &mut diagnostics);
+        desired = compile::compile(m, &policies, &mut sources, &mut diagnostics);
+    }
+    let ok = !diagnostics.has_errors();
     Checked {
         sources,
-        model,
+        input_files,
+        model: if ok { model } else { None },
+        desired: if ok { desired } else { None },
         diagnostics,
     }
 }

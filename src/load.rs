@@ -32,7 +32,11 @@ impl std::fmt::Display for LoadError {
 /// Read the org directory and, if it exists, the policies directory.
 pub fn read_inputs(org_dir: &Path, policies_dir: &Path) -> Result<Inputs, LoadError> {
     let mut encoding_errors = Vec::new();
-    let org_files = read_dir_files(org_dir, |name| name.ends_with(".toml"), &mut encoding_errors)?;
+    let org_files = read_dir_files(
+        org_dir,
+        |name| name.ends_with(".toml"),
+        &mut encoding_errors,
+    )?;
     if org_files.is_empty() {
         return Err(LoadError {
             path: org_dir.to_path_buf(),

@@ -70,14 +70,14 @@ pub fn parse(sources: &SourceMap, diags: &mut Diagnostics) -> Option<Spec> {
         let (table, errors) = toml::de::DeTable::parse_recoverable(text);
         if !errors.is_empty() {
             failed = true;
-            for e in errors {
-                diags.push(syntax_diagnostic(id, &e));
+            for d in syntax_diagnostics(id, text, &errors) {
+                diags.push(d);
             }
             continue;
         }
         let json = toml_json::table_to_json(table.get_ref());
         let before = diags.len();
-        schema::check_file(id, &table, &json, diags);
+        schema::check_file(id, text, &table, &json, diags);
         if diags.len() > before {
             failed = true;
             continue;
@@ -105,17 +105,104 @@ pub fn parse(sources: &SourceMap, diags: &mut Diagnostics) -> Option<Spec> {
     Some(spec)
 }
 
-fn syntax_diagnostic(file: FileId, e: &toml::de::Error) -> Diagnostic {
+/// Syntax errors of one file, at most one per line: after a mistake such as an
+/// unclosed array the parser's recovery reports every later line two or three times,
+/// and only the first report on a line says anything. A key repeated inside a table
+/// that is itself a repeated table header is the same mistake again, so it is dropped.
+fn syntax_diagnostics(file: FileId, text: &str, errors: &[toml::de::Error]) -> Vec<Diagnostic> {
+    let line_of = |offset: usize| text.get(..offset).map_or(0, |t| t.matches('\n').count());
+    let mut out = Vec::new();
+    let mut last_line = None;
+    // The line range of a table whose header was a duplicate, until the next header.
+    let mut duplicate_table_from: Option<usize> = None;
+    for e in errors {
+        let span = e.span().unwrap_or(0..0);
+        let line = line_of(span.start);
+        if last_line == Some(line) {
+            continue;
+        }
+        let line_text = line_text(text, span.start);
+        let is_header = line_text.trim_start().starts_with('[');
+        if is_header {
+            duplicate_table_from = None;
+        }
+        let duplicate = e.message().contains("duplicate key");
+        if duplicate && !is_header && duplicate_table_from.is_some_and(|from| line > from) {
+            continue;
+        }
+        if duplicate && is_header {
+            duplicate_table_from = Some(line);
+        }
+        last_line = Some(line);
+        out.push(syntax_diagnostic(file, text, e, &span, line_text));
+    }
+    out
+}
+
+/// The whole line `offset` is on, without its line break.
+fn line_text(text: &str, offset: usize) -> &str {
+    let offset = offset.min(text.len());
+    let start = text
+        .get(..offset)
+        .and_then(|t| t.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let end = text
+        .get(offset..)
+        .and_then(|t| t.find('\n'))
+        .map_or(text.len(), |i| offset + i);
+    text.get(start..end)
+        .unwrap_or_default()
+        .trim_end_matches('\r')
+}
+
+fn syntax_diagnostic(
+    file: FileId,
+    text: &str,
+    e: &toml::de::Error,
+    span: &Range<usize>,
+    line_text: &str,
+) -> Diagnostic {
     let message = e.message().trim().to_string();
     let (first, rest) = match message.split_once('\n') {
         Some((a, b)) => (a.trim().to_string(), Some(b.trim().to_string())),
         None => (message.clone(), None),
     };
+    let found = text.get(span.clone()).unwrap_or_default().trim();
+    // The parser's wording for the two commonest slips, said plainly.
+    let first = if first.starts_with("string values must be quoted") {
+        "string values must be quoted".to_string()
+    } else if first.starts_with("invalid basic string") {
+        "the string is not closed: expected `\"`".to_string()
+    } else {
+        first
+    };
     let mut d = Diagnostic::error("orgc::syntax::toml", format!("TOML syntax: {first}"))
-        .at(file, e.span().unwrap_or(0..0))
+        .at(file, span.clone())
         .with_help_opt(rest.filter(|r| !r.is_empty()));
     if first.contains("duplicate key") {
-        d = d.with_help("a key may be set only once in a table; merge the two definitions");
+        let key = found.trim_matches(|c| c == '"' || c == '\'');
+        d = Diagnostic::error(
+            "orgc::syntax::toml",
+            format!("TOML syntax: duplicate key `{key}`"),
+        )
+        .at(file, span.clone())
+        .label_primary("already defined earlier in this file");
+        d = if line_text.trim_start().starts_with('[') {
+            d.with_help(format!(
+                "`{}` repeats a table defined earlier in this file; merge the two into one table",
+                line_text.trim()
+            ))
+        } else {
+            d.with_help(format!(
+                "`{key}` is set twice in the same table; keep one of the two"
+            ))
+        };
+    } else if first.contains("string values must be quoted") && !found.is_empty() {
+        d = d.with_help(format!("put the value in double quotes: `\"{found}\"`"));
+    } else if first.starts_with("the string is not closed") {
+        d = d.with_help(
+            "close the string with `\"` on the same line (a string over several lines is written between `\"\"\"`)",
+        );
     }
     d
 }

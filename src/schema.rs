@@ -6,7 +6,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::source::{FileId, Loc};
 use crate::spec::OrgFile;
 use crate::suggest;
-use crate::toml_json::{DATETIME_KEY, Segment, locate};
+use crate::toml_json::{DATETIME_KEY, FLOAT_KEY, Segment, locate};
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::paths::LocationSegment;
 use serde_json::Value;
@@ -86,8 +86,15 @@ fn validator() -> Option<&'static jsonschema::Validator> {
 }
 
 /// Check one file's JSON form against the schema; each error becomes a diagnostic
-/// at the TOML key or value it is about.
-pub fn check_file(file: FileId, root: &TSpanned<DeTable<'_>>, json: &Value, out: &mut Diagnostics) {
+/// at the TOML key or value it is about. `text` is the file's text, to quote values
+/// as the user wrote them.
+pub fn check_file(
+    file: FileId,
+    text: &str,
+    root: &TSpanned<DeTable<'_>>,
+    json: &Value,
+    out: &mut Diagnostics,
+) {
     let Some(validator) = validator() else {
         out.push(Diagnostic::error(
             "orgc::internal::schema",
@@ -95,6 +102,8 @@ pub fn check_file(file: FileId, root: &TSpanned<DeTable<'_>>, json: &Value, out:
         ));
         return;
     };
+    let mut markers = Vec::new();
+    find_markers(json, &mut Vec::new(), &mut markers);
     for error in validator.iter_errors(json) {
         let path: Vec<LocationSegment<'_>> = error.instance_path().iter().collect();
         let segments: Vec<Segment<'_>> = path
@@ -108,7 +117,27 @@ pub fn check_file(file: FileId, root: &TSpanned<DeTable<'_>>, json: &Value, out:
         let node = schema_node(&schema_path[..schema_path.len().saturating_sub(1)]);
         let (span, _) = locate(root, &segments);
         let place = display_path(&segments);
+        let key = last_key(&segments);
         let instance = error.instance();
+        let written = text.get(span.clone()).unwrap_or_default();
+        // A date-time or float stands in the JSON as a marker table (see
+        // `toml_json`): an error at or below one is about the value's type, and is
+        // reported once, after this loop.
+        if let Some(m) = markers.iter_mut().find(|m| {
+            path.len() >= m.path.len() && path.iter().zip(&m.path).all(|(a, b)| same(a, b))
+        }) {
+            if m.expected.is_none() || path.len() == m.path.len() {
+                m.expected = Some(match error.kind() {
+                    ValidationErrorKind::Type { kind } if path.len() == m.path.len() => {
+                        type_names(kind)
+                    }
+                    // Anything else means the schema took the marker for a table.
+                    _ => "a table".to_string(),
+                });
+                m.node = node;
+            }
+            continue;
+        }
         let d = match error.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 let known: Vec<&str> = node
@@ -147,36 +176,52 @@ pub fn check_file(file: FileId, root: &TSpanned<DeTable<'_>>, json: &Value, out:
             }
             ValidationErrorKind::Required { property } => {
                 let name = property.as_str().unwrap_or_default();
-                let description = node
-                    .and_then(|n| n.get("properties"))
-                    .and_then(|p| p.get(name))
-                    .and_then(description_of);
+                let description = describe(
+                    Some(name),
+                    node.and_then(|n| n.get("properties"))
+                        .and_then(|p| p.get(name)),
+                );
                 Diagnostic::error(
                     "orgc::schema::missing-key",
                     format!("missing required key `{name}` in {place}"),
                 )
                 .at(file, span)
                 .label_primary(format!("`{name}` is required here"))
-                .with_help_opt(description.map(|d| format!("`{name}`: {d}")))
+                .with_help_opt(description)
             }
             ValidationErrorKind::Type { kind } => {
                 let expected = type_names(kind);
                 let found = json_type(instance);
-                let mut d = Diagnostic::error(
+                let d = Diagnostic::error(
                     "orgc::schema::wrong-type",
                     format!("expected {expected} for {place}, found {found}"),
                 )
                 .at(file, span)
                 .label_primary(format!("this is {found}"));
-                if expected == "a string" && instance.is_number() {
-                    d = d.with_help(format!(
-                        "quote it: `\"{}\"` (ids are strings, so leading zeros are kept)",
-                        instance
-                    ));
-                } else if let Some(desc) = node.and_then(description_of) {
-                    d = d.with_help(desc);
-                }
-                d
+                let unquoted = instance.as_str().map(str::trim);
+                let help =
+                    if expected == "a string" && (instance.is_number() || instance.is_boolean()) {
+                        let why = if key.is_some_and(|k| k == "id" || k.ends_with("_account")) {
+                            " (account ids are strings, so leading zeros are kept)"
+                        } else {
+                            ""
+                        };
+                        Some(format!("quote it: `\"{written}\"`{why}"))
+                    } else if expected == "a list" && instance.is_string() {
+                        Some(format!("write a list, even of one item: `[{written}]`"))
+                    } else if (expected == "an integer"
+                        && unquoted.is_some_and(|u| u.parse::<i64>().is_ok()))
+                        || (expected.starts_with("a boolean")
+                            && unquoted.is_some_and(|u| u == "true" || u == "false"))
+                    {
+                        Some(format!(
+                            "remove the quotes: `{}`",
+                            unquoted.unwrap_or_default()
+                        ))
+                    } else {
+                        describe(key, node)
+                    };
+                d.with_help_opt(help)
             }
             ValidationErrorKind::Enum { options } => {
                 let opts: Vec<&str> = options
@@ -184,15 +229,17 @@ pub fn check_file(file: FileId, root: &TSpanned<DeTable<'_>>, json: &Value, out:
                     .map(|a| a.iter().filter_map(Value::as_str).collect())
                     .unwrap_or_default();
                 let got = instance.as_str().unwrap_or_default();
-                let help = suggest::did_you_mean(got, opts.iter().copied()).unwrap_or_else(|| {
-                    format!(
-                        "use one of {}",
-                        opts.iter()
-                            .map(|o| format!("`{o}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
-                });
+                let all = format!(
+                    "one of {}",
+                    opts.iter()
+                        .map(|o| format!("`{o}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+                let help = match suggest::closest(got, opts.iter().copied()) {
+                    Some(c) => format!("did you mean `{c}`? (the value is {all})"),
+                    None => format!("use {all}"),
+                };
                 Diagnostic::error(
                     "orgc::schema::unknown-value",
                     format!("{} is not a valid value for {place}", show(instance)),
@@ -207,7 +254,7 @@ pub fn check_file(file: FileId, root: &TSpanned<DeTable<'_>>, json: &Value, out:
             )
             .at(file, span)
             .label_primary("wrong format")
-            .with_help_opt(node.and_then(description_of)),
+            .with_help_opt(describe(key, node)),
             ValidationErrorKind::Minimum { limit } | ValidationErrorKind::Maximum { limit } => {
                 let range = node
                     .map(|n| {
@@ -220,20 +267,140 @@ pub fn check_file(file: FileId, root: &TSpanned<DeTable<'_>>, json: &Value, out:
                     .unwrap_or_else(|| format!("within {limit}"));
                 Diagnostic::error(
                     "orgc::schema::out-of-range",
-                    format!("{} is out of range for {place}", show(instance)),
+                    format!("`{}` is out of range for {place}", written.trim()),
                 )
                 .at(file, span)
                 .label_primary(format!("must be {range}"))
-                .with_help_opt(node.and_then(description_of))
+                .with_help_opt(describe(key, node))
+            }
+            ValidationErrorKind::AnyOf { .. } | ValidationErrorKind::OneOfNotValid { .. } => {
+                Diagnostic::error(
+                    "orgc::schema::wrong-type",
+                    format!("`{}` is not a valid value for {place}", written.trim()),
+                )
+                .at(file, span)
+                .label_primary(format!("this is {}", json_type(instance)))
+                .with_help_opt(describe(None, node))
             }
             _ => Diagnostic::error(
                 "orgc::schema::invalid",
                 format!("invalid value for {place}: {error}"),
             )
             .at(file, span)
-            .with_help_opt(node.and_then(description_of)),
+            .with_help_opt(describe(key, node)),
         };
         out.push(d);
+    }
+    for m in markers {
+        let segments: Vec<Segment<'_>> = m
+            .path
+            .iter()
+            .map(|s| match s {
+                Step::Key(k) => Segment::Key(k),
+                Step::Index(i) => Segment::Index(*i),
+            })
+            .collect();
+        let (span, _) = locate(root, &segments);
+        let written = text.get(span.clone()).unwrap_or_default().trim();
+        if m.found == TOO_LARGE {
+            out.push(
+                Diagnostic::error(
+                    "orgc::schema::out-of-range",
+                    format!(
+                        "`{written}` is out of range for {}",
+                        display_path(&segments)
+                    ),
+                )
+                .at(file, span)
+                .label_primary(
+                    "TOML integers are 64-bit, from -9223372036854775808 to 9223372036854775807",
+                )
+                .with_help_opt(describe(last_key(&segments), m.node)),
+            );
+            continue;
+        }
+        // A marker no rule complained about was accepted as a table (tags, vars).
+        let expected = m.expected.unwrap_or_else(|| "a table".to_string());
+        let d = Diagnostic::error(
+            "orgc::schema::wrong-type",
+            format!(
+                "expected {expected} for {}, found {}",
+                display_path(&segments),
+                m.found
+            ),
+        )
+        .at(file, span)
+        .label_primary(format!("this is {}", m.found));
+        let help = if m.found == "a float" && expected == "an integer" {
+            Some(format!(
+                "write a whole number, without a decimal point or exponent: `{}`",
+                written.split(['.', 'e', 'E']).next().unwrap_or(written)
+            ))
+        } else if expected == "a string" {
+            Some(format!("quote it: `\"{written}\"`"))
+        } else {
+            describe(last_key(&segments), m.node)
+        };
+        out.push(d.with_help_opt(help));
+    }
+}
+
+/// One step of a path into the JSON form, owned.
+#[derive(Clone)]
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+fn same(a: &LocationSegment<'_>, b: &Step) -> bool {
+    match (a, b) {
+        (LocationSegment::Property(p), Step::Key(k)) => *p == k.as_str(),
+        (LocationSegment::Index(i), Step::Index(j)) => i == j,
+        _ => false,
+    }
+}
+
+/// What a [`Marker`] for an integer beyond 64 bits has found.
+const TOO_LARGE: &str = "an integer beyond 64 bits";
+
+/// A float, date-time or over-long integer in the file, and what the schema
+/// expected there.
+struct Marker {
+    path: Vec<Step>,
+    found: &'static str,
+    expected: Option<String>,
+    node: Option<&'static Value>,
+}
+
+fn find_markers(v: &Value, path: &mut Vec<Step>, out: &mut Vec<Marker>) {
+    // TOML integers are 64-bit signed; the parser keeps a longer one, which serde
+    // would then refuse with a message about `i64`.
+    let too_large = matches!(v, Value::Number(n) if n.as_i64().is_none());
+    if let Some(found) = marker_type(v).or(too_large.then_some(TOO_LARGE)) {
+        out.push(Marker {
+            path: path.clone(),
+            found,
+            expected: None,
+            node: None,
+        });
+        return;
+    }
+    match v {
+        Value::Object(m) => {
+            for (k, v) in m {
+                path.push(Step::Key(k.clone()));
+                find_markers(v, path, out);
+                path.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                path.push(Step::Index(i));
+                find_markers(v, path, out);
+                path.pop();
+            }
+        }
+        _ => {}
     }
 }
 
@@ -278,6 +445,47 @@ fn description_of(node: &Value) -> Option<String> {
         .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
+/// `help:` text from a schema description, in the voice of a diagnostic:
+/// "`home_region`: the region … e.g. `eu-west-1`" (lower-case start unless the
+/// first word is an acronym such as `AWS`, no closing full stop).
+fn describe(key: Option<&str>, node: Option<&Value>) -> Option<String> {
+    let desc = node.and_then(description_of)?;
+    let desc = desc.strip_suffix('.').unwrap_or(&desc);
+    let mut chars = desc.chars();
+    let desc = match (chars.next(), chars.next()) {
+        (Some(first), Some(second))
+            if first.is_uppercase() && (second.is_lowercase() || second == ' ') =>
+        {
+            format!("{}{}", first.to_lowercase(), &desc[first.len_utf8()..])
+        }
+        _ => desc.to_string(),
+    };
+    Some(match key {
+        Some(k) => format!("`{k}`: {desc}"),
+        None => desc,
+    })
+}
+
+/// The name of the key a path ends at, if it ends at a key.
+fn last_key<'a>(segments: &[Segment<'a>]) -> Option<&'a str> {
+    match segments.last() {
+        Some(Segment::Key(k)) => Some(k),
+        _ => None,
+    }
+}
+
+/// The TOML type a marker table stands for (see [`crate::toml_json`]).
+fn marker_type(v: &Value) -> Option<&'static str> {
+    let m = v.as_object()?;
+    if m.contains_key(DATETIME_KEY) {
+        Some("a date-time")
+    } else if m.contains_key(FLOAT_KEY) {
+        Some("a float")
+    } else {
+        None
+    }
+}
+
 /// Where in the file the value is, in TOML's own notation: `[accounts.prod]`,
 /// `assignments[2].targets`.
 fn display_path(segments: &[Segment<'_>]) -> String {
@@ -305,8 +513,8 @@ fn display_path(segments: &[Segment<'_>]) -> String {
     format!("`{s}`")
 }
 
-fn type_names(kind: &TypeKind) -> String {
-    let name = |t: &jsonschema::JsonType| match t.to_string().as_str() {
+fn type_name(t: &str) -> &'static str {
+    match t {
         "string" => "a string",
         "integer" => "an integer",
         "number" => "a number",
@@ -314,10 +522,17 @@ fn type_names(kind: &TypeKind) -> String {
         "array" => "a list",
         "object" => "a table",
         _ => "a value",
-    };
+    }
+}
+
+fn type_names(kind: &TypeKind) -> String {
     match kind {
-        TypeKind::Single(t) => name(t).to_string(),
-        TypeKind::Multiple(ts) => ts.iter().map(|t| name(&t)).collect::<Vec<_>>().join(" or "),
+        TypeKind::Single(t) => type_name(&t.to_string()).to_string(),
+        TypeKind::Multiple(ts) => ts
+            .iter()
+            .map(|t| type_name(&t.to_string()))
+            .collect::<Vec<_>>()
+            .join(" or "),
     }
 }
 
@@ -330,6 +545,7 @@ fn json_type(v: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "a list",
         Value::Object(m) if m.contains_key(DATETIME_KEY) => "a date-time",
+        Value::Object(m) if m.contains_key(FLOAT_KEY) => "a float",
         Value::Object(_) => "a table",
     }
 }
@@ -338,6 +554,7 @@ fn show(v: &Value) -> String {
     match v {
         Value::String(s) => format!("`{s}`"),
         Value::Object(m) if m.contains_key(DATETIME_KEY) => "a date-time".to_string(),
+        Value::Object(m) if m.contains_key(FLOAT_KEY) => "a float".to_string(),
         other => format!("`{other}`"),
     }
 }

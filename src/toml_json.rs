@@ -10,6 +10,12 @@ use toml::de::{DeTable, DeValue};
 /// date-time fields, so such a value always fails validation and is named as such.
 pub const DATETIME_KEY: &str = "$toml-datetime";
 
+/// Marker key for TOML floats. The schema has no float fields, but JSON Schema counts
+/// `64512.0` as an integer, and JSON has no `nan` or `inf`: a float kept as a number
+/// would pass the schema and fail later in serde with a message about `i64`. As a
+/// marker it fails validation as "a float", with the text the user wrote.
+pub const FLOAT_KEY: &str = "$toml-float";
+
 pub fn table_to_json(table: &DeTable<'_>) -> Value {
     let mut map = Map::new();
     for (k, v) in table {
@@ -22,14 +28,20 @@ fn value_to_json(value: &DeValue<'_>) -> Value {
     match value {
         DeValue::String(s) => Value::String(s.to_string()),
         DeValue::Integer(i) => {
-            let n = i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
+            let digits = i.as_str().replace('_', "");
+            let n = i64::from_str_radix(&digits, i.radix())
                 .map(Number::from)
-                .unwrap_or_else(|_| Number::from(i64::MAX));
+                .or_else(|_| u64::from_str_radix(&digits, i.radix()).map(Number::from))
+                .ok()
+                // Beyond u64: an approximation is enough to fail every range check.
+                .or_else(|| digits.parse::<f64>().ok().and_then(Number::from_f64))
+                .unwrap_or_else(|| Number::from(i64::MAX));
             Value::Number(n)
         }
         DeValue::Float(f) => {
-            let parsed: f64 = f.as_str().replace('_', "").parse().unwrap_or(0.0);
-            Number::from_f64(parsed).map_or(Value::Null, Value::Number)
+            let mut m = Map::new();
+            m.insert(FLOAT_KEY.to_string(), Value::String(f.as_str().to_string()));
+            Value::Object(m)
         }
         DeValue::Boolean(b) => Value::Bool(*b),
         DeValue::Datetime(d) => {

@@ -1,6 +1,7 @@
 //! The command line: flags (clap derive), one module per subcommand, and the mapping
 //! from results to exit codes. The library below does no printing.
 
+mod compile;
 mod completions;
 mod schema;
 mod validate;
@@ -35,6 +36,8 @@ pub struct Cli {
 pub enum Command {
     /// Check an org: schema, every semantic rule and AWS limit; writes nothing.
     Validate(validate::ValidateArgs),
+    /// Check the org, then write its desired state to the output directory.
+    Compile(compile::CompileArgs),
     /// Print the JSON Schema of the org format (for editors such as taplo).
     Schema(schema::SchemaArgs),
     /// Print shell completions.
@@ -138,6 +141,7 @@ impl ReportArgs {
 pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
         Command::Validate(args) => validate::run(&args),
+        Command::Compile(args) => compile::run(&args),
         Command::Schema(args) => schema::run(&args),
         Command::Completions(args) => completions::run(&args),
     };

@@ -3,6 +3,8 @@
 use super::{Ctx, Kind, check_region, plain_map};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{Account, Limits, Org, Ou};
+use crate::parse::Defined;
+use crate::spec;
 use std::collections::BTreeMap;
 
 /// Rule `orgc::org::missing`: an org needs exactly one `[organization]` table; without
@@ -115,7 +117,14 @@ fn report_cycle(ctx: &Ctx<'_>, ous: &[Ou], cycle: &[usize], diags: &mut Diagnost
     };
     let mut d = Diagnostic::error(
         "orgc::ou::cycle",
-        format!("OU `{first}` is its own ancestor: {}", chain.join(" → ")),
+        format!(
+            "OU `{first}` is its own ancestor: {}",
+            chain
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(" → ")
+        ),
     )
     .with_help("OUs form a tree: remove one `parent` in the cycle so it leads to the root");
     d = match &def.parent {
@@ -156,11 +165,20 @@ pub(super) fn accounts(ctx: &Ctx<'_>, diags: &mut Diagnostics) -> Vec<Account> {
         .collect()
 }
 
+/// Accounts in the order they are written (file-name order, then position), so the
+/// first of two duplicates is the one a reader meets first.
+fn in_source_order<'a>(ctx: &Ctx<'a>) -> Vec<(&'a String, &'a Defined<spec::Account>)> {
+    let mut accounts: Vec<_> = ctx.spec.accounts.iter().collect();
+    accounts.sort_by_key(|(_, d)| (d.file, d.span.start));
+    accounts
+}
+
 /// Rule `orgc::account::duplicate-id`: an account id names one AWS account; two
 /// entries with the same id would compile two sets of access for one account.
+/// Reported at the later of the two, in the order the files are read.
 fn check_unique_ids(ctx: &Ctx<'_>, diags: &mut Diagnostics) {
     let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
-    for (name, def) in &ctx.spec.accounts {
+    for (name, def) in in_source_order(ctx) {
         if let Some(first) = seen.get(def.id.as_str()) {
             let mut d = Diagnostic::error(
                 "orgc::account::duplicate-id",
@@ -183,10 +201,11 @@ fn check_unique_ids(ctx: &Ctx<'_>, diags: &mut Diagnostics) {
 }
 
 /// Rule `orgc::account::duplicate-email`: AWS requires every account's root email to
-/// be unique. Rule `orgc::account::invalid-email`: it must look like an address.
+/// be unique (compared ignoring case); reported at the later of the two. Rule
+/// `orgc::account::invalid-email`: it must look like an address.
 fn check_emails(ctx: &Ctx<'_>, diags: &mut Diagnostics) {
     let mut seen: BTreeMap<String, &str> = BTreeMap::new();
-    for (name, def) in &ctx.spec.accounts {
+    for (name, def) in in_source_order(ctx) {
         let Some(email) = &def.email else { continue };
         let valid = email.split_once('@').is_some_and(|(l, d)| {
             !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.')
@@ -208,7 +227,15 @@ fn check_emails(ctx: &Ctx<'_>, diags: &mut Diagnostics) {
         if let Some(first) = seen.get(&key) {
             let mut d = Diagnostic::error(
                 "orgc::account::duplicate-email",
-                format!("accounts `{first}` and `{name}` have the same email `{}`", email.value),
+                format!(
+                    "accounts `{first}` and `{name}` have the same email `{}`{}",
+                    email.value,
+                    if ctx.spec.accounts.get(*first).and_then(|f| f.email.as_ref()).is_some_and(|fe| fe.value != email.value) {
+                        " (emails are compared ignoring case)"
+                    } else {
+                        ""
+                    }
+                ),
             )
             .at_loc(def.loc(email))
             .label_primary("duplicate email")

@@ -62,27 +62,59 @@ fn rule(
     def: &Defined<spec::Guardrail>,
     diags: &mut Diagnostics,
 ) -> Option<GuardrailRule> {
-    let kinds = [
-        def.deny_network.is_some(),
-        def.require_network.is_some(),
-        def.deny_access.is_some(),
-        def.internet_ingress.is_some(),
+    let kinds: Vec<(&str, std::ops::Range<usize>)> = [
+        (
+            "deny_network",
+            def.deny_network.as_ref().map(|r| r.span.clone()),
+        ),
+        (
+            "require_network",
+            def.require_network.as_ref().map(|r| r.span.clone()),
+        ),
+        (
+            "deny_access",
+            def.deny_access.as_ref().map(|r| r.span.clone()),
+        ),
+        (
+            "internet_ingress",
+            def.internet_ingress.as_ref().map(|r| r.span.clone()),
+        ),
     ]
-    .iter()
-    .filter(|k| **k)
-    .count();
-    if kinds != 1 {
-        let what = if kinds == 0 {
-            "states no rule"
-        } else {
-            "states more than one rule"
-        };
-        diags.push(
-            Diagnostic::error("orgc::guardrail::kind-count", format!("guardrail `{}` {what}", def.name.value))
-                .at_loc(def.whole())
-                .with_help("give each guardrail exactly one of `deny_network`, `require_network`, `deny_access` or `internet_ingress`"),
-        );
-        return None;
+    .into_iter()
+    .filter_map(|(k, s)| s.map(|s| (k, s)))
+    .collect();
+    match kinds.as_slice() {
+        [_] => {}
+        [] => {
+            diags.push(
+                Diagnostic::error("orgc::guardrail::kind-count", format!("guardrail `{}` states no rule", def.name.value))
+                    .at_loc(def.whole())
+                    .with_help("give it exactly one of `deny_network`, `require_network`, `deny_access` or `internet_ingress`"),
+            );
+            return None;
+        }
+        [first, second, ..] => {
+            diags.push(
+                Diagnostic::error(
+                    "orgc::guardrail::kind-count",
+                    format!(
+                        "guardrail `{}` states {} rules: {}",
+                        def.name.value,
+                        kinds.len(),
+                        kinds
+                            .iter()
+                            .map(|(k, _)| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(" and ")
+                    ),
+                )
+                .at(def.file, second.1.clone())
+                .label_primary("second rule")
+                .with_label(crate::source::Loc::new(def.file, first.1.clone()), "first rule")
+                .with_help("a guardrail states one invariant: split it into two `[[guardrails]]` entries, each with its own name"),
+            );
+            return None;
+        }
     }
     let name = &def.name.value;
     if let Some(r) = def.deny_network.as_ref().or(def.require_network.as_ref()) {

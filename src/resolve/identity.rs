@@ -229,6 +229,7 @@ pub(super) fn permission_sets(
             let (session_duration, session_seconds) = session_duration(def, diags);
             check_policy_count(
                 def,
+                &format!("permission set `{name}`"),
                 def.managed_policies.len() + def.customer_managed_policies.len(),
                 limits,
                 diags,
@@ -328,6 +329,7 @@ fn human_duration(secs: u64) -> String {
 /// becomes a role in each account, so the same quota applies.
 pub(super) fn check_policy_count<T>(
     def: &Defined<T>,
+    what: &str,
     count: usize,
     limits: Limits,
     diags: &mut Diagnostics,
@@ -336,16 +338,18 @@ pub(super) fn check_policy_count<T>(
         diags.push(
             Diagnostic::error(
                 "orgc::limit::managed-policies",
-                format!("{count} managed policies are attached; the quota is {}", limits.managed_policies_per_role),
+                format!("{what} has {count} managed policies; the quota is {}", limits.managed_policies_per_role),
             )
             .at_loc(def.whole())
+            .label_primary(format!("{count} managed policies attached"))
             .with_help("combine policies, or raise `organization.limits.managed_policies_per_role` if AWS has raised the quota for this org"),
         );
     }
 }
 
-/// Rule `orgc::policy::invalid-path`: customer-managed policy names are
-/// `[\w+=,.@-]{1,128}` and paths `/…/` of at most 512 characters, as IAM requires.
+/// Rule `orgc::policy::invalid-name`: customer-managed policy names are
+/// `[\w+=,.@-]{1,128}`. Rule `orgc::policy::invalid-path`: their paths are `/…/` of
+/// at most 512 characters. Both as IAM requires.
 pub(super) fn customer_managed<T>(
     def: &Defined<T>,
     c: &Spanned<spec::CustomerManagedPolicy>,

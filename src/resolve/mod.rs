@@ -298,8 +298,8 @@ pub(crate) fn check_length<T>(
                     format!("{what} is {n} characters long; AWS allows at most {max}"),
                 )
                 .at_loc(def.loc(v))
-                .label_primary(format!("{n} characters"))
-                .with_help(format!("shorten it by {} characters", n - max)),
+                .label_primary(characters(n))
+                .with_help(format!("shorten it by {}", characters(n - max))),
             );
         } else if n == 0 {
             diags.push(
@@ -308,6 +308,15 @@ pub(crate) fn check_length<T>(
                     .with_help("remove the key, or give it a value"),
             );
         }
+    }
+}
+
+/// "1 character", "2 characters".
+pub(crate) fn characters(n: usize) -> String {
+    if n == 1 {
+        "1 character".to_string()
+    } else {
+        format!("{n} characters")
     }
 }
 

@@ -63,7 +63,11 @@ fn check_name(name: &str, noun: &str, max: usize, loc: Loc, diags: &mut Diagnost
             .chars()
             .filter(|c| !(c.is_ascii_alphanumeric() || "+=,.@_-".contains(*c)))
             .take(3)
-            .map(|c| format!("`{c}`"))
+            .map(|c| match c {
+                ' ' => "a space".to_string(),
+                '\t' => "a tab".to_string(),
+                c => format!("`{c}`"),
+            })
             .collect::<Vec<_>>()
             .join(", ");
         let why = if name.is_empty() {
@@ -73,11 +77,13 @@ fn check_name(name: &str, noun: &str, max: usize, loc: Loc, diags: &mut Diagnost
         } else {
             format!("it contains {bad}")
         };
+        let message = if name.is_empty() {
+            format!("{noun} name is empty")
+        } else {
+            format!("{noun} name `{name}` is not valid: {why}")
+        };
         diags.push(
-            Diagnostic::error(
-                "orgc::name::invalid",
-                format!("{noun} name `{name}` is not valid: {why}"),
-            )
+            Diagnostic::error("orgc::name::invalid", message)
             .at_loc(loc.clone())
             .with_help(
                 "names start with a letter or digit and contain only letters, digits and `+=,.@_-`",
@@ -92,7 +98,7 @@ fn check_name(name: &str, noun: &str, max: usize, loc: Loc, diags: &mut Diagnost
                 format!("{noun} name `{name}` is {n} characters long; at most {max} are allowed"),
             )
             .at_loc(loc)
-            .with_help(format!("shorten it by {} characters", n - max)),
+            .with_help(format!("shorten it by {}", super::characters(n - max))),
         );
     }
 }

@@ -92,7 +92,7 @@ fn check_asn(def: &Defined<spec::TransitGateway>, asn: &Spanned<i64>, diags: &mu
             Diagnostic::error(
                 "orgc::network::invalid-asn",
                 format!(
-                    "ASN {} is not a private ASN a Transit Gateway accepts",
+                    "ASN `{}` is not a private ASN a Transit Gateway accepts",
                     asn.value
                 ),
             )
@@ -108,10 +108,22 @@ fn check_asn(def: &Defined<spec::TransitGateway>, asn: &Spanned<i64>, diags: &mu
 /// `10.0.0.1/16`, and a reader could not tell which network was meant.
 fn cidr<T>(def: &Defined<T>, s: &Spanned<String>, diags: &mut Diagnostics) -> Option<IpNet> {
     let Ok(net) = s.parse::<IpNet>() else {
-        let help = if s.parse::<std::net::IpAddr>().is_ok() {
-            format!("add a prefix length, e.g. `{}/32`", s.value)
+        let prefix_of = |addr: &str| match addr.parse::<std::net::IpAddr>() {
+            Ok(std::net::IpAddr::V4(_)) => Some(32),
+            Ok(std::net::IpAddr::V6(_)) => Some(128),
+            Err(_) => None,
+        };
+        let help = if let Some(max) = prefix_of(s.trim()) {
+            format!("add a prefix length, e.g. `{}/{max}`", s.value.trim())
+        } else if let Some((addr, len)) = s.split_once('/')
+            && let Some(max) = prefix_of(addr)
+        {
+            format!(
+                "`/{len}` is not a prefix length: it is 0 to {max} for an IPv{} CIDR",
+                if max == 32 { 4 } else { 6 }
+            )
         } else {
-            "write a CIDR such as `10.1.0.0/16`".to_string()
+            "write a CIDR such as `10.1.0.0/16` or `2001:db8::/56`".to_string()
         };
         diags.push(
             Diagnostic::error(
@@ -240,6 +252,7 @@ fn table_ref(
             format!("gateway `{}` has no route table `{}`", g.name, t.value),
         )
         .at_loc(def.loc(t))
+        .label_primary("no route table of this gateway has this name")
         .with_help(help),
     );
     None

@@ -50,8 +50,14 @@ pub(super) fn roles(
             if let Some(p) = &def.path {
                 check_iam_path(def, p, "orgc::role::invalid-path", diags);
             }
-            check_policy_count(def, def.managed_policies.len(), limits, diags);
-            check_has_trust(def, diags);
+            check_policy_count(
+                def,
+                &format!("role `{name}`"),
+                def.managed_policies.len(),
+                limits,
+                diags,
+            );
+            check_has_trust(name, def, diags);
             let trust = def
                 .trust
                 .iter()
@@ -117,12 +123,16 @@ fn check_reserved_name(name: &str, def: &Defined<spec::Role>, diags: &mut Diagno
 
 /// Rule `orgc::trust::none`: a role nobody may assume is dead weight, and almost
 /// always a trust block that was lost in an edit.
-fn check_has_trust(def: &Defined<spec::Role>, diags: &mut Diagnostics) {
+fn check_has_trust(name: &str, def: &Defined<spec::Role>, diags: &mut Diagnostics) {
     if def.trust.is_empty() {
         diags.push(
-            Diagnostic::error("orgc::trust::none", "this role trusts no principal")
-                .at_loc(def.whole())
-                .with_help("add at least one `[[roles.<name>.trust]]` entry"),
+            Diagnostic::error(
+                "orgc::trust::none",
+                format!("role `{name}` trusts no principal"),
+            )
+            .at_loc(def.whole())
+            .label_primary("nobody may assume this role")
+            .with_help(format!("add at least one `[[roles.{name}.trust]]` entry")),
         );
     }
 }
@@ -445,7 +455,7 @@ fn external(
         let why = if !charset {
             "it contains characters STS does not accept".to_string()
         } else {
-            format!("it is {n} characters long")
+            format!("it is {} long", super::characters(n))
         };
         diags.push(
             Diagnostic::error(

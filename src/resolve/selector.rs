@@ -112,14 +112,17 @@ impl Expander {
                 && sel.tags.is_empty()
                 && sel.all.is_none();
             let help = if nothing_named {
-                "name `accounts`, `ous`, `tags`, or set `all = true`"
+                "name `accounts`, `ous`, `tags`, or set `all = true`".to_string()
             } else {
-                "check the names and tag values, or remove the entry if it is no longer needed"
+                self.tag_hint(sel).unwrap_or_else(|| {
+                    "check the names and tag values, or remove the entry if it is no longer needed"
+                        .to_string()
+                })
             };
             diags.push(
                 Diagnostic::warning(
                     "orgc::selector::empty",
-                    format!("{what} selects no account"),
+                    format!("no account is selected by {what}"),
                 )
                 .at_loc(def.loc(sel))
                 .label_primary("selects nothing")
@@ -127,5 +130,44 @@ impl Expander {
             );
         }
         picked
+    }
+
+    /// For a tag no account carries, the closest tag key or value that some
+    /// account does carry: a misspelt tag value is the commonest empty selector.
+    fn tag_hint(&self, sel: &Selector) -> Option<String> {
+        for (k, v) in &sel.tags {
+            if self.tag_index.contains_key(&(k.clone(), v.value.clone())) {
+                continue;
+            }
+            let values: Vec<&str> = self
+                .tag_index
+                .keys()
+                .filter(|(tk, _)| tk == k)
+                .map(|(_, tv)| tv.as_str())
+                .collect();
+            let wanted = format!("no account has tag `{k} = \"{}\"`", v.value);
+            if let Some(c) = crate::suggest::closest(&v.value, values.iter().copied()) {
+                return Some(format!("{wanted}; did you mean `\"{c}\"`?"));
+            }
+            if !values.is_empty() {
+                let shown: Vec<String> = values
+                    .iter()
+                    .take(5)
+                    .map(|t| format!("`\"{t}\"`"))
+                    .collect();
+                let more = if values.len() > 5 { ", …" } else { "" };
+                return Some(format!(
+                    "{wanted}; the values of `{k}` in use are {}{more}",
+                    shown.join(", ")
+                ));
+            }
+            let keys: std::collections::BTreeSet<&str> =
+                self.tag_index.keys().map(|(tk, _)| tk.as_str()).collect();
+            return Some(match crate::suggest::closest(k, keys.iter().copied()) {
+                Some(c) => format!("no account has a tag `{k}`; did you mean `{c}`?"),
+                None => format!("no account has a tag `{k}`"),
+            });
+        }
+        None
     }
 }

@@ -1,0 +1,86 @@
+//! `orgc compile`: everything `validate` does, then the output tree is written
+//! atomically — or, with `--check`, compared with what is on disk.
+
+use super::{EXIT_FAILED, EXIT_OK, EXIT_STALE, OrgArgs, plural, usage_error};
+use clap::Args;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct CompileArgs {
+    #[command(flatten)]
+    pub org: OrgArgs,
+    /// The output directory; replaced as a whole.
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    pub out: PathBuf,
+    /// Write nothing; exit 3 when DIR differs from what compile would write.
+    #[arg(long)]
+    pub check: bool,
+}
+
+pub fn run(args: &CompileArgs) -> u8 {
+    let inputs = match crate::load::read_inputs(&args.org.org, &args.org.policies_dir()) {
+        Ok(i) => i,
+        Err(e) => return usage_error(e),
+    };
+    let checked = crate::check(inputs);
+    let diags = checked.diagnostics.clone().sorted();
+    let failed = args.org.report.emit(&diags, &checked.sources);
+    let tree = match checked.tree() {
+        Some(t) if !failed => t,
+        _ => {
+            if !args.org.report.quiet {
+                eprintln!("error: the org has errors; nothing was written");
+            }
+            return EXIT_FAILED;
+        }
+    };
+    let out = args.out.display();
+    if args.check {
+        let stale = match crate::emit::write::compare_tree(&args.out, &tree) {
+            Ok(s) => s,
+            Err(e) => return usage_error(format!("{out}: {e}")),
+        };
+        if stale.is_current() {
+            if !args.org.report.quiet {
+                println!("{out} is current ({})", plural(tree.len(), "file", "files"));
+            }
+            return EXIT_OK;
+        }
+        println!("{out} is stale: run `orgc compile` and commit the result");
+        for (what, files) in [
+            ("changed", &stale.changed),
+            ("missing", &stale.missing),
+            ("extra", &stale.extra),
+        ] {
+            for f in files {
+                println!("  {what:<8} {out}/{f}");
+            }
+        }
+        return EXIT_STALE;
+    }
+    if let Err(e) = crate::emit::write::write_tree(&args.out, &tree) {
+        return usage_error(format!(
+            "could not write {out}: {e} (the previous output is untouched)"
+        ));
+    }
+    if !args.org.report.quiet
+        && let (Some(model), Some(desired)) = (&checked.model, &checked.desired)
+    {
+        println!(
+            "compiled org `{}` into {out}/: {} ({}, {})",
+            model.org.name,
+            plural(tree.len(), "file", "files"),
+            plural(
+                desired.permission_sets.len(),
+                "permission set",
+                "permission sets"
+            ),
+            plural(
+                desired.assignments.create_account_assignment.len(),
+                "assignment",
+                "assignments"
+            ),
+        );
+    }
+    EXIT_OK
+}

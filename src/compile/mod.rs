@@ -1,0 +1,39 @@
+//! Model → desired state. Every policy is rendered and checked here, so `validate`
+//! (which runs this stage in memory) and `compile` (which then writes) agree exactly.
+
+mod identity_center;
+mod policies;
+
+pub use policies::PolicySources;
+
+use crate::desired::identity_center::{AssignmentsFile, PermissionSetFile};
+use crate::diagnostic::Diagnostics;
+use crate::model::Model;
+use crate::source::SourceMap;
+
+/// Everything orgc writes, before it becomes files.
+#[derive(Debug, Clone)]
+pub struct DesiredState {
+    /// By permission set name.
+    pub permission_sets: Vec<(String, PermissionSetFile)>,
+    pub assignments: AssignmentsFile,
+}
+
+/// Compile the model. Returns `None` when any policy failed its checks.
+pub fn compile(
+    model: &Model,
+    policies: &PolicySources,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> Option<DesiredState> {
+    let before = diags.has_errors();
+    let permission_sets = identity_center::permission_sets(model, policies, sources, diags);
+    let assignments = identity_center::assignments(model);
+    if diags.has_errors() && !before {
+        return None;
+    }
+    Some(DesiredState {
+        permission_sets,
+        assignments,
+    })
+}

@@ -1,0 +1,189 @@
+//! The bridge between the policy pipeline and diagnostics: loads templates, renders
+//! them with the format's context, and turns every policy problem into a diagnostic
+//! that points at the template line — or, when rendering changed the line structure,
+//! at the rendered text, shown as a file of its own.
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::{Model, PolicyRef};
+use crate::policy::{self, PolicyKind, Problem, RenderedPolicy, Templates};
+use crate::source::{FileId, Loc, SourceFile, SourceMap};
+use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+
+/// The loaded templates and the file each came from.
+pub struct PolicySources {
+    pub templates: Templates,
+    files: BTreeMap<String, FileId>,
+}
+
+impl PolicySources {
+    /// Load every template; syntax errors and rejected constructs become diagnostics.
+    pub fn load(sources: &SourceMap, template_files: &[FileId], diags: &mut Diagnostics) -> Self {
+        let mut files = BTreeMap::new();
+        let mut pairs = Vec::new();
+        for &id in template_files {
+            if let Some(f) = sources.get(id)
+                && let Some(name) = crate::template_name(&f.name)
+            {
+                files.insert(name.clone(), id);
+                pairs.push((name, f.text.to_string()));
+            }
+        }
+        let (templates, problems) = Templates::load(pairs);
+        let this = PolicySources { templates, files };
+        for p in problems {
+            diags.push(this.in_template(&p.template, p.problem));
+        }
+        this
+    }
+
+    fn in_template(&self, template: &str, p: Problem) -> Diagnostic {
+        let d = diagnostic(&p);
+        match (self.files.get(template), p.span) {
+            (Some(&file), Some(span)) => d.at(file, span),
+            (Some(&file), None) => d.at(file, 0..0),
+            _ => d,
+        }
+    }
+
+    /// Render a template and check it as a policy. Problems point into the template
+    /// (or the rendered text) with a label at the TOML that asked for it.
+    pub fn render(
+        &self,
+        template: &str,
+        context: &Value,
+        kind: PolicyKind,
+        requested_at: &Loc,
+        rendered_for: &str,
+        sources: &mut SourceMap,
+        diags: &mut Diagnostics,
+    ) -> Option<RenderedPolicy> {
+        match self.templates.render_and_check(template, context, kind) {
+            Ok(r) => {
+                for w in &r.warnings {
+                    let d = self.place(template, &r.text, w, rendered_for, sources);
+                    diags.push(
+                        d.with_label(requested_at.clone(), format!("rendered for {rendered_for}")),
+                    );
+                }
+                Some(r)
+            }
+            Err(rejected) => {
+                for p in &rejected.problems {
+                    let d = match &rejected.text {
+                        None => self.in_template(template, p.clone()),
+                        Some(text) => self.place(template, text, p, rendered_for, sources),
+                    };
+                    diags.push(
+                        d.with_label(requested_at.clone(), format!("rendered for {rendered_for}")),
+                    );
+                }
+                None
+            }
+        }
+    }
+
+    /// A problem whose span is in rendered text: shown on the template's line when the
+    /// rendering kept the template's lines, else in the rendered text itself.
+    fn place(
+        &self,
+        template: &str,
+        text: &str,
+        p: &Problem,
+        rendered_for: &str,
+        sources: &mut SourceMap,
+    ) -> Diagnostic {
+        let d = diagnostic(p);
+        let Some(span) = p.span.clone() else { return d };
+        let source = self.templates.source(template).unwrap_or_default();
+        if let Some(&file) = self.files.get(template)
+            && source.lines().count() == text.lines().count()
+        {
+            let line = text
+                .get(..span.start.min(text.len()))
+                .map_or(0, |t| t.matches('\n').count());
+            if let Some(tspan) = line_span(source, line) {
+                return d.at(file, tspan);
+            }
+        }
+        let name = format!(
+            "{} (rendered for {rendered_for})",
+            self.files
+                .get(template)
+                .and_then(|f| sources.get(*f))
+                .map_or_else(|| template.to_string(), |f| f.name.clone())
+        );
+        let id = sources.add(SourceFile::new(name, text.to_string()));
+        d.at(id, span)
+    }
+}
+
+/// The span of line `n` (0-based) without its indentation and line break.
+fn line_span(text: &str, n: usize) -> Option<std::ops::Range<usize>> {
+    let start: usize = text.split_inclusive('\n').take(n).map(str::len).sum();
+    let line = text.get(start..)?.split('\n').next()?;
+    let trimmed = line.trim_start();
+    let s = start + (line.len() - trimmed.len());
+    Some(s..s + trimmed.trim_end().len())
+}
+
+pub fn diagnostic(p: &Problem) -> Diagnostic {
+    let d = match p.severity {
+        policy::Severity::Error => Diagnostic::error(p.code, p.message.clone()),
+        policy::Severity::Warning => Diagnostic::warning(p.code, p.message.clone()),
+    };
+    d.with_help_opt(p.help.clone())
+}
+
+/// `org` of the template context.
+fn org_context(model: &Model) -> Value {
+    let mut org = Map::new();
+    org.insert("name".into(), json!(model.org.name));
+    if let Some(id) = &model.org.id {
+        org.insert("id".into(), json!(id));
+    }
+    org.insert("partition".into(), json!(model.org.partition.as_str()));
+    org.insert("home_region".into(), json!(model.org.home_region));
+    Value::Object(org)
+}
+
+/// The context of an instance-wide policy (permission sets): `org` and `vars`.
+pub fn org_wide_context(model: &Model) -> Value {
+    json!({ "org": org_context(model), "vars": model.org.vars })
+}
+
+/// Resolve an AWS-managed policy reference to its ARN in the org's partition.
+pub fn managed_arn(model: &Model, r: &PolicyRef, diags: &mut Diagnostics) -> Option<String> {
+    match policy::resolve(&r.reference, partition(model)) {
+        Ok(resolved) => Some(resolved.arn),
+        Err(p) => {
+            diags.push(diagnostic(&p).at_loc(r.loc.clone()));
+            None
+        }
+    }
+}
+
+pub fn partition(model: &Model) -> policy::Partition {
+    match model.org.partition {
+        crate::spec::Partition::Aws => policy::Partition::Aws,
+        crate::spec::Partition::AwsCn => policy::Partition::AwsCn,
+        crate::spec::Partition::AwsUsGov => policy::Partition::AwsUsGov,
+    }
+}
+
+/// Rule `orgc::limit::inline-policy-size`: AWS counts policy size without
+/// whitespace; an inline policy of a permission set, or all inline policies of a role
+/// together, may have at most 10,240 such characters.
+pub fn check_inline_size(size: usize, what: &str, loc: &Loc, diags: &mut Diagnostics) {
+    const MAX: usize = 10_240;
+    if size > MAX {
+        diags.push(
+            Diagnostic::error(
+                "orgc::limit::inline-policy-size",
+                format!("{what} is {size} characters long without whitespace; AWS allows {MAX}"),
+            )
+            .at_loc(loc.clone())
+            .with_help("move statements into a customer-managed policy, or use wildcards that cover several actions"),
+        );
+    }
+}
