@@ -1,5 +1,8 @@
 //! The command line as users meet it: exit codes, output channels, flags.
 
+// Tests fail by panicking; that is how a test reports.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use common::*;
@@ -8,9 +11,18 @@ use common::*;
 fn example_org_validates_clean() {
     let out = orgc(&root(), &["validate"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(stdout.contains("is valid"), "{stdout}");
-    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
@@ -75,7 +87,12 @@ internet_ingress = { only = { tags = { role = "edge" } } }
     )
     .unwrap();
     let out = orgc(dir.path(), &["validate", "org"]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("orgc::selector::empty"));
     let out = orgc(dir.path(), &["validate", "org", "--deny-warnings"]);
     assert_eq!(out.status.code(), Some(1));
@@ -85,8 +102,15 @@ internet_ingress = { only = { tags = { role = "edge" } } }
 fn github_format_prints_annotations() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("org")).unwrap();
-    std::fs::write(dir.path().join("org/org.toml"), "[organization]\nname = \"x\"\n").unwrap();
-    let out = orgc(dir.path(), &["validate", "org", "--diagnostic-format", "github"]);
+    std::fs::write(
+        dir.path().join("org/org.toml"),
+        "[organization]\nname = \"x\"\n",
+    )
+    .unwrap();
+    let out = orgc(
+        dir.path(),
+        &["validate", "org", "--diagnostic-format", "github"],
+    );
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(

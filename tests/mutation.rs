@@ -3,6 +3,9 @@
 //! always answers with either a valid model or at least one error diagnostic, whose
 //! rendering does not panic either.
 
+// Tests fail by panicking; that is how a test reports.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use orgc::diagnostic::{ColorChoice, render_human, render_json};
@@ -11,7 +14,11 @@ use orgc::source::SourceFile;
 use proptest::prelude::*;
 
 fn example() -> Inputs {
-    read_inputs(&common::root().join("org"), &common::root().join("policies")).unwrap()
+    read_inputs(
+        &common::root().join("org"),
+        &common::root().join("policies"),
+    )
+    .unwrap()
 }
 
 #[derive(Debug, Clone)]
@@ -28,17 +35,20 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         any::<usize>().prop_map(Mutation::DeleteLine),
         (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Mutation::SwapLines(a, b)),
         any::<usize>().prop_map(Mutation::Truncate),
-        (any::<usize>(), prop_oneof![
-            "\\PC{0,8}",
-            Just("\u{0}".to_string()),
-            Just("[".to_string()),
-            Just("\"".to_string()),
-            Just("= =".to_string()),
-            Just("[accounts.x]\n".to_string()),
-            Just("\n[[assignments]]\n".to_string()),
-            Just("id = 1e999\n".to_string()),
-            Just("é".to_string()),
-        ])
+        (
+            any::<usize>(),
+            prop_oneof![
+                "\\PC{0,8}",
+                Just("\u{0}".to_string()),
+                Just("[".to_string()),
+                Just("\"".to_string()),
+                Just("= =".to_string()),
+                Just("[accounts.x]\n".to_string()),
+                Just("\n[[assignments]]\n".to_string()),
+                Just("id = 1e999\n".to_string()),
+                Just("é".to_string()),
+            ]
+        )
             .prop_map(|(at, s)| Mutation::Insert(at, s)),
         (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Mutation::SwapValues(a, b)),
     ]
@@ -50,7 +60,13 @@ fn apply(text: &str, m: &Mutation) -> String {
     match m {
         Mutation::DeleteLine(i) => {
             let i = i % n;
-            lines.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, l)| *l).collect::<Vec<_>>().join("\n")
+            lines
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, l)| *l)
+                .collect::<Vec<_>>()
+                .join("\n")
         }
         Mutation::SwapLines(a, b) => {
             let mut v = lines.clone();
@@ -75,11 +91,19 @@ fn apply(text: &str, m: &Mutation) -> String {
         }
         Mutation::SwapValues(a, b) => {
             // Swap the right-hand sides of two `key = value` lines.
-            let with_value: Vec<usize> = lines.iter().enumerate().filter(|(_, l)| l.contains(" = ")).map(|(i, _)| i).collect();
+            let with_value: Vec<usize> = lines
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.contains(" = "))
+                .map(|(i, _)| i)
+                .collect();
             if with_value.len() < 2 {
                 return text.to_string();
             }
-            let (ia, ib) = (with_value[a % with_value.len()], with_value[b % with_value.len()]);
+            let (ia, ib) = (
+                with_value[a % with_value.len()],
+                with_value[b % with_value.len()],
+            );
             let mut v: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
             let (ka, va) = lines[ia].split_once(" = ").unwrap();
             let (kb, vb) = lines[ib].split_once(" = ").unwrap();
@@ -117,7 +141,11 @@ proptest! {
 fn invalid_utf8_is_a_diagnostic_not_a_crash() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("org")).unwrap();
-    std::fs::write(dir.path().join("org/a.toml"), b"[organization]\nname = \"\xff\xfe\"\n").unwrap();
+    std::fs::write(
+        dir.path().join("org/a.toml"),
+        b"[organization]\nname = \"\xff\xfe\"\n",
+    )
+    .unwrap();
     let out = common::orgc(dir.path(), &["validate", "org"]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -28,7 +28,9 @@ pub fn run(args: &CompileArgs) -> u8 {
     let tree = match checked.tree() {
         Some(t) if !failed => t,
         _ => {
-            if !args.org.report.quiet {
+            if !args.org.report.quiet
+                && args.org.report.diagnostic_format == super::DiagnosticFormat::Human
+            {
                 eprintln!("error: the org has errors; nothing was written");
             }
             return EXIT_FAILED;

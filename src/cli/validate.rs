@@ -39,7 +39,11 @@ pub fn run(args: &ValidateArgs) -> u8 {
                 plural(m.spokes.len(), "spoke", "spokes"),
                 plural(m.guardrails.len(), "guardrail", "guardrails"),
             ),
-            _ => eprintln!("error: the org is not valid: {problems}"),
+            // Machine formats keep stderr parseable: the diagnostics are the answer.
+            _ if args.org.report.diagnostic_format == super::DiagnosticFormat::Human => {
+                eprintln!("error: the org is not valid: {problems}")
+            }
+            _ => {}
         }
     }
     if failed { EXIT_FAILED } else { EXIT_OK }

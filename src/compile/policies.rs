@@ -48,6 +48,7 @@ impl PolicySources {
 
     /// Render a template and check it as a policy. Problems point into the template
     /// (or the rendered text) with a label at the TOML that asked for it.
+    #[allow(clippy::too_many_arguments)]
     pub fn render(
         &self,
         template: &str,

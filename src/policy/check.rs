@@ -15,7 +15,7 @@ use super::document::{OneOrMany, POLICY_VERSION, PolicyDocument, Statement};
 use super::json::{self, SpannedValue, ValueKind};
 use super::problem::{Problem, codes};
 use super::suggest;
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::ops::Range;
 
 /// Which rules apply: identity policies are attached to a role or permission set; trust
@@ -72,7 +72,7 @@ pub fn check(text: &str, kind: PolicyKind) -> Checked {
     let mut checker = Checker {
         kind,
         problems,
-        sids: HashMap::new(),
+        sids: HashSet::new(),
     };
     let document = checker.document(&parsed.value);
     let mut problems = checker.problems;
@@ -106,7 +106,7 @@ struct Checker {
     kind: PolicyKind,
     problems: Vec<Problem>,
     /// Sids seen so far, to report repeats.
-    sids: HashMap<String, Range<usize>>,
+    sids: HashSet<String>,
 }
 
 /// A string or list of strings as written, with the span of each string.

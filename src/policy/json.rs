@@ -202,7 +202,7 @@ impl Parser<'_> {
     }
 
     fn object(&mut self) -> Result<ValueKind, Problem> {
-        self.pos += 1; // `{`
+        self.pos += 1;
         let mut members: Vec<Member> = Vec::new();
         // Policy objects are small, so a linear scan finds repeats faster than hashing;
         // the set only takes over for large objects, to stay linear on hostile input.
@@ -268,7 +268,7 @@ impl Parser<'_> {
     }
 
     fn array(&mut self) -> Result<ValueKind, Problem> {
-        self.pos += 1; // `[`
+        self.pos += 1;
         let mut items = Vec::new();
         self.skip_whitespace();
         if self.peek() == Some(b']') {
@@ -350,7 +350,7 @@ impl Parser<'_> {
     }
 
     fn string(&mut self) -> Result<String, Problem> {
-        self.pos += 1; // opening quote
+        self.pos += 1;
         let mut out = String::new();
         loop {
             // Copy the run up to the next quote, backslash or control character in one go.

@@ -154,10 +154,11 @@ pub fn resolve(reference: &str, partition: Partition) -> Result<ResolvedPolicy, 
                 policy.path
             ),
         )
-        .with_help(format!(
-            "write `{}` or just `{name}`",
-            policy.path_and_name()
-        )));
+        .with_help(if policy.path == "/" {
+            format!("write just `{name}`")
+        } else {
+            format!("write `{}` or just `{name}`", policy.path_and_name())
+        }));
     }
     Ok(ResolvedPolicy {
         arn: policy.arn(partition),
@@ -302,6 +303,8 @@ mod tests {
         let p = resolve("service-role/ViewOnlyAccess", Partition::Aws).unwrap_err();
         assert_eq!(p.code, codes::UNKNOWN_MANAGED_POLICY);
         assert!(p.help.unwrap().contains("job-function/ViewOnlyAccess"));
+        let p = resolve("job-function/SecurityAudit", Partition::Aws).unwrap_err();
+        assert_eq!(p.help.as_deref(), Some("write just `SecurityAudit`"));
         assert!(resolve("arn:aws:iam::aws:policy/ViewOnlyAccess", Partition::Aws).is_err());
         for bad in [
             "arn:aws:iam::123456789012:policy/Mine",

@@ -12,9 +12,9 @@ pub enum Severity {
 
 /// One finding about a policy or a template.
 ///
-/// `span` is a byte range in the text that was checked: the rendered policy for policy
-/// problems, the template source for template problems, the reference itself for
-/// managed-policy lookups.
+/// `span` is a byte range in the text that was checked: the policy text for policy
+/// problems, the template source for template problems. Managed-policy lookups leave it
+/// empty, since the caller knows where the reference was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     pub code: &'static str,

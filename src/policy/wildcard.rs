@@ -32,6 +32,10 @@ pub fn matches(pattern: &str, text: &str, case: Case) -> bool {
     if !fits {
         return false;
     }
+    // A single `*` (`s3:Get*`, `*Tags`) is decided by the prefix and suffix alone.
+    if head.len() + 1 + tail.len() == p.len() && p.get(head.len()) == Some(&b'*') {
+        return t.len() >= head.len() + tail.len();
+    }
     let (mut pi, mut ti) = (0usize, 0usize);
     // Where the last `*` resumes the pattern, and where in the text it started matching.
     let mut star: Option<(usize, usize)> = None;

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: running the real binary in a fixture
 //! directory, and listing fixtures.
 
+// Tests fail by panicking; that is how a test reports.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};

@@ -2,7 +2,7 @@
 //! and the `Sid`, `Effect` and `Resource` values.
 
 use super::{Checker, PolicyKind};
-use crate::policy::document::{Effect, Statement};
+use crate::policy::document::{Effect, OneOrMany, Statement};
 use crate::policy::json::{Member, SpannedValue};
 use crate::policy::problem::{Problem, codes};
 use crate::policy::suggest;
@@ -156,24 +156,20 @@ impl Checker {
             );
         }
         // An empty Sid is the same as none, so it cannot clash.
-        if !sid.is_empty() {
-            if self.sids.contains_key(sid) {
-                self.push(
-                    Problem::error(
-                        codes::DUPLICATE_SID,
-                        format!("sid `{sid}` is used by more than one statement"),
-                    )
-                    .with_span(node.span.clone())
-                    .with_help("Sids must be unique within a policy; rename one of them"),
-                );
-            } else {
-                self.sids.insert(sid.to_owned(), node.span.clone());
-            }
+        if !sid.is_empty() && !self.sids.insert(sid.to_owned()) {
+            self.push(
+                Problem::error(
+                    codes::DUPLICATE_SID,
+                    format!("sid `{sid}` is used by more than one statement"),
+                )
+                .with_span(node.span.clone())
+                .with_help("Sids must be unique within a policy; rename one of them"),
+            );
         }
         Some(sid.to_owned())
     }
 
-    fn resources(&mut self, member: &Member) -> Option<crate::policy::document::OneOrMany<String>> {
+    fn resources(&mut self, member: &Member) -> Option<OneOrMany<String>> {
         if self.kind == PolicyKind::Trust {
             self.push(
                 Problem::error(

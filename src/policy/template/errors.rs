@@ -10,10 +10,7 @@ use handlebars::{RenderError, RenderErrorReason, TemplateError};
 pub fn syntax_problem(error: &TemplateError, source: &str) -> Problem {
     let mut problem = Problem::error(
         codes::TEMPLATE_SYNTAX,
-        format!(
-            "invalid template: {}",
-            lowercase_first(&error.reason().to_string())
-        ),
+        lowercase_first(&error.reason().to_string()),
     );
     if let Some((line, column)) = error.pos() {
         let start = offset(source, line, column);

@@ -35,6 +35,12 @@ fn problems_of(source: &str) -> Vec<Problem> {
 }
 
 #[test]
+fn templates_can_be_shared_across_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Templates>();
+}
+
+#[test]
 fn injection_stays_inside_one_string() {
     let hostile = r#"x"}],"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}],"y":""#;
     let templates = load(&[("bucket", BUCKET_POLICY)]);
@@ -232,6 +238,12 @@ proptest! {
         let text = templates.render("t", &json!({"vals": values})).unwrap();
         let parsed = json::parse(&text).unwrap().value.to_json();
         prop_assert_eq!(&parsed["r"], &json!(values));
+    }
+
+    #[test]
+    fn loading_template_like_text_never_panics(source in "[{}#/&!~>*\"a-z. \n-]{0,80}") {
+        let (templates, _) = Templates::load([("t", source.as_str())]);
+        let _ = templates.render("t", &json!({"vars": {"a": "b"}}));
     }
 
     #[test]
