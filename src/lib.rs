@@ -15,6 +15,7 @@ pub mod diagnostic;
 pub mod emit;
 pub mod load;
 pub mod model;
+pub mod network;
 pub mod parse;
 pub mod policy;
 pub mod resolve;
