@@ -23,7 +23,7 @@ mod tests;
 pub use addr::AddrRange;
 pub use gateway::{Gateway, Spoke, StaticRoute, Table, Target};
 pub use reachability::Reachability;
-pub use report::{Delivery, Forward, Loss, Pair, PairStatus, Reason, Status};
+pub use report::{Delivery, Exit, Fate, Forward, Loss, Pair, PairStatus, Reason, Status};
 pub use table::{
     EffectiveTable, Origin, Route, RouteCounts, Shadowed, effective_table, gateway_route_counts,
 };

@@ -8,12 +8,14 @@
 
 use std::collections::BTreeMap;
 
-use super::addr::{Family, PerFamily, Span, gaps, overlapping};
+use ipnet::IpNet;
+
+use super::addr::{AddrRange, Family, PerFamily, Span, covered, gaps, overlapping, spans_of};
 use super::forwarding::{Cause, Kind, Outcome};
 use super::gateway::Gateway;
 use super::network::{Network, Vpc};
-use super::paths::ROOT;
-use super::report::{Accumulator, Forward, Pair, PairStatus, Piece, Reason, Status};
+use super::paths::{PathId, ROOT};
+use super::report::{Accumulator, Exit, Fate, Forward, Pair, PairStatus, Piece, Reason, Status};
 
 /// Spokes with the same associated table (if any) and VPC routes send alike.
 type ClassKey = (Option<usize>, Vpc);
@@ -195,6 +197,109 @@ impl Reachability {
         acc.finish(from, to, &self.network.paths)
     }
 
+    /// `forward(from, to).path` without the rest of the answer: the path of the
+    /// lowest delivered address (IPv4 before IPv6), `[from]` for a spoke with
+    /// CIDRs and itself, empty when nothing arrives. It stops at the first
+    /// delivered address, so it is cheap enough to ask for every pair.
+    pub fn path(&self, from: usize, to: usize) -> Vec<usize> {
+        if from == to {
+            return match self.self_status(from) {
+                Status::None => Vec::new(),
+                _ => vec![from],
+            };
+        }
+        let spokes = &self.network.spokes;
+        let (Some(src), Some(dst)) = (spokes.get(from), spokes.get(to)) else {
+            return Vec::new();
+        };
+        let Some(&key) = self.class_of.get(from).and_then(|&c| self.classes.get(c)) else {
+            return Vec::new();
+        };
+        for family in Family::ALL {
+            let own = src.own.get(family);
+            for &span in dst.own.get(family) {
+                let mut found = None;
+                self.outcomes(key, family, span, |(lo, hi), outcome| {
+                    // Delivered, and not only inside the source's own addresses.
+                    if outcome.kind == Kind::Delivered(to) && !covered(own, lo, hi) {
+                        found = Some(outcome.path);
+                    }
+                    found.is_none()
+                });
+                if let Some(path) = found {
+                    return std::iter::once(from)
+                        .chain(self.network.paths.spokes(path))
+                        .chain(std::iter::once(to))
+                        .collect();
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    /// Packets from `from` to every address of `destinations` outside
+    /// `excluded`, whoever owns it (the internet, say): each stretch with its
+    /// fate and the appliances passed, in address order (IPv4 first),
+    /// neighbours with the same fate and path merged.
+    pub fn toward(&self, from: usize, destinations: &[IpNet], excluded: &[IpNet]) -> Vec<Exit> {
+        let Some(src) = self.network.spokes.get(from) else {
+            return Vec::new();
+        };
+        let Some(&key) = self.class_of.get(from).and_then(|&c| self.classes.get(c)) else {
+            return Vec::new();
+        };
+        let wanted = spans_of(destinations);
+        let unwanted = spans_of(excluded);
+        let mut pieces: Vec<(Family, Span, Fate, PathId)> = Vec::new();
+        let mut add = |family: Family, (lo, hi): Span, fate: Fate, path: PathId| {
+            if let Some((f, span, last_fate, last_path)) = pieces.last_mut()
+                && *f == family
+                && *last_fate == fate
+                && *last_path == path
+                && span.1.checked_add(1) == Some(lo)
+            {
+                span.1 = hi;
+                return;
+            }
+            pieces.push((family, (lo, hi), fate, path));
+        };
+        for family in Family::ALL {
+            let own = src.own.get(family);
+            let keep = gaps(unwanted.get(family), family.max());
+            for &(lo, hi) in wanted.get(family) {
+                for span in overlapping(&keep, lo, hi) {
+                    self.outcomes(key, family, span, |(seg_lo, seg_hi), outcome| {
+                        let fate = match outcome.kind {
+                            Kind::Delivered(s) => Fate::Delivered { spoke: s },
+                            Kind::Lost(cause) => Fate::Lost(reason(from, cause)),
+                        };
+                        // The source's own addresses never reach the gateway.
+                        let mut cur = Some(seg_lo);
+                        for (a, b) in overlapping(own, seg_lo, seg_hi) {
+                            if let Some(c) = cur.filter(|c| *c < a) {
+                                add(family, (c, a - 1), fate, outcome.path);
+                            }
+                            add(family, (a, b), Fate::Lost(Reason::Local), ROOT);
+                            cur = b.checked_add(1);
+                        }
+                        if let Some(c) = cur.filter(|c| *c <= seg_hi) {
+                            add(family, (c, seg_hi), fate, outcome.path);
+                        }
+                        true
+                    });
+                }
+            }
+        }
+        pieces
+            .into_iter()
+            .map(|(family, (lo, hi), fate, path)| Exit {
+                range: AddrRange::new(family, lo, hi),
+                fate,
+                via: self.network.paths.spokes(path),
+            })
+            .collect()
+    }
+
     /// Calls `f` on the outcome of a class's packets for each segment of
     /// `span`, in order, while `f` returns true. Returns false if stopped.
     fn outcomes(
@@ -329,18 +434,23 @@ fn piece(from: usize, to: usize, outcome: Outcome) -> Piece {
         Kind::Delivered(s) if s == to => return Piece::Delivered(outcome.path),
         // Another spoke owns it too: only possible with overlapping CIDRs.
         Kind::Delivered(s) => Reason::SentTo { spoke: s },
-        Kind::Lost(cause) => match cause {
-            Cause::Blackhole(table) => Reason::Blackhole { table },
-            Cause::NoRoute(table) => Reason::NoRoute { table },
-            Cause::SentTo(spoke) => Reason::SentTo { spoke },
-            Cause::Loop(appliance) => Reason::Loop { appliance },
-            Cause::NoVpcRoute(spoke) => Reason::NoVpcRoute { spoke },
-            Cause::Unassociated(spoke) => Reason::Unassociated { spoke },
-            Cause::SourceNoVpcRoute => Reason::NoVpcRoute { spoke: from },
-            Cause::SourceUnassociated => Reason::Unassociated { spoke: from },
-        },
+        Kind::Lost(cause) => reason(from, cause),
     };
     Piece::Lost(reason, outcome.path)
+}
+
+/// A loss as reported for packets from `from`.
+fn reason(from: usize, cause: Cause) -> Reason {
+    match cause {
+        Cause::Blackhole(table) => Reason::Blackhole { table },
+        Cause::NoRoute(table) => Reason::NoRoute { table },
+        Cause::SentTo(spoke) => Reason::SentTo { spoke },
+        Cause::Loop(appliance) => Reason::Loop { appliance },
+        Cause::NoVpcRoute(spoke) => Reason::NoVpcRoute { spoke },
+        Cause::Unassociated(spoke) => Reason::Unassociated { spoke },
+        Cause::SourceNoVpcRoute => Reason::NoVpcRoute { spoke: from },
+        Cause::SourceUnassociated => Reason::Unassociated { spoke: from },
+    }
 }
 
 /// Every spoke's spans of one family, sorted by first address, with the running

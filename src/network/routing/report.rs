@@ -98,6 +98,28 @@ pub struct Pair {
     pub reachable: bool,
 }
 
+/// What happens to packets for a stretch of addresses that need not belong to
+/// one spoke (see [`super::Reachability::toward`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exit {
+    pub range: AddrRange,
+    pub fate: Fate,
+    /// The appliances the packets passed (or reached last), in order.
+    pub via: Vec<usize>,
+}
+
+/// The fate of packets to an address, whoever owns it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Fate {
+    /// The spoke that owns the address receives them.
+    Delivered { spoke: usize },
+    /// They do not arrive at any owner. For an address no spoke owns,
+    /// `NoVpcRoute` of the last appliance passed means the packets stay in that
+    /// appliance's VPC, which does not send them back to the gateway (an
+    /// egress VPC sends them on to the internet).
+    Lost(Reason),
+}
+
 /// The statuses of an ordered pair, without details.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct PairStatus {

@@ -1,7 +1,7 @@
 //! Hand-worked cases, each small enough to check on paper.
 
 use super::super::{
-    AddrRange, Origin, Reachability, Reason, Route, RouteCounts, Shadowed, Status, Target,
+    AddrRange, Fate, Origin, Reachability, Reason, Route, RouteCounts, Shadowed, Status, Target,
     default_vpc_routes, effective_table, gateway_route_counts, vpc_routes,
 };
 use super::{appliance, gateway, net, spoke, table};
@@ -390,4 +390,51 @@ fn garbage_input_does_not_panic() {
         .chain(everything.delivered.iter().map(|d| d.range.address_count()))
         .fold(0, u128::saturating_add);
     assert_eq!(total, u128::MAX);
+}
+
+#[test]
+fn toward_addresses_no_spoke_owns() {
+    // a's table sends everything to the egress appliance; the egress VPC sends
+    // only the spokes' range back, so the rest stays there (and leaves for the
+    // internet). b's VPC sends only 10/8, so nothing public leaves b.
+    let mut b = spoke("b", &["10.0.1.0/24"], 0, &[1]);
+    b.vpc_routes = Some(vec![net("10.0.0.0/8")]);
+    let g = gateway(
+        vec![
+            table(
+                "spokes",
+                &[("0.0.0.0/0", Target::Spoke(2)), ("192.168.0.0/16", BH)],
+            ),
+            table("egress", &[]),
+        ],
+        vec![
+            spoke("a", &["10.0.0.0/24"], 0, &[1]),
+            b,
+            appliance("egress", &["10.9.0.0/24"], 1, &[]),
+        ],
+    );
+    let r = Reachability::analyse(&g);
+    let spokes: Vec<_> = ["10.0.0.0/24", "10.0.1.0/24", "10.9.0.0/24"]
+        .iter()
+        .map(|c| net(c))
+        .collect();
+    let exits = r.toward(0, &[net("192.0.0.0/7")], &spokes);
+    assert_eq!(exits.len(), 3);
+    assert_eq!(exits[0].range, range("192.0.0.0", "192.167.255.255"));
+    assert_eq!(exits[0].fate, Fate::Lost(Reason::NoVpcRoute { spoke: 2 }));
+    assert_eq!(exits[0].via, [2]);
+    assert_eq!(exits[1].fate, Fate::Lost(Reason::Blackhole { table: 0 }));
+    assert!(exits[1].via.is_empty());
+    assert_eq!(exits[2].range, range("192.169.0.0", "193.255.255.255"));
+    // b's own VPC does not send public addresses to the gateway.
+    let from_b = r.toward(1, &[net("8.8.8.0/24")], &[]);
+    assert_eq!(from_b.len(), 1);
+    assert_eq!(from_b[0].fate, Fate::Lost(Reason::NoVpcRoute { spoke: 1 }));
+    // Addresses of a spoke are delivered to it; a's own stay local.
+    let inside = r.toward(0, &[net("10.0.0.0/23")], &[]);
+    assert_eq!(inside[0].fate, Fate::Lost(Reason::Local));
+    assert_eq!(inside[1].fate, Fate::Delivered { spoke: 1 });
+    assert_eq!(inside[1].via, [2]);
+    assert_eq!(r.path(0, 1), [0, 2, 1]);
+    assert_eq!(r.path(0, 0), [0]);
 }

@@ -7,8 +7,8 @@ use ipnet::{IpNet, Ipv4Net};
 use proptest::prelude::*;
 
 use super::super::{
-    Gateway, Reachability, Spoke, StaticRoute, Status, Table, Target, all_default_vpc_routes,
-    default_vpc_routes,
+    Gateway, Reachability, Reason, Spoke, StaticRoute, Status, Table, Target,
+    all_default_vpc_routes, default_vpc_routes,
 };
 use super::oracle::{Fate, Oracle, v4};
 
@@ -208,6 +208,7 @@ fn check(g: &Gateway) -> Result<(), TestCaseError> {
                 Fate::Delivered { via } => Some([vec![a], via.clone(), vec![b]].concat()),
                 Fate::Lost { .. } => None,
             });
+            prop_assert_eq!(&r.path(a, b), &f.path, "path of pair ({}, {})", a, b);
             prop_assert_eq!(f.path, path.unwrap_or_default());
         }
     }
@@ -273,11 +274,60 @@ fn check(g: &Gateway) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// Checks packets from every spoke to every address of the space (minus the
+/// first spoke's CIDRs), owned by a spoke or not, against the oracle.
+fn check_toward(g: &Gateway) -> Result<(), TestCaseError> {
+    use super::super::Fate as EngineFate;
+    let oracle = Oracle::new(g);
+    let r = Reachability::analyse(g);
+    let space = [prefix(20, 0)];
+    let excluded = g.spokes[0].cidrs.clone();
+    let skip = oracle.addresses(0);
+    let mut owners: Vec<Option<usize>> = vec![None; SPACE as usize];
+    for s in 0..g.spokes.len() {
+        for x in oracle.addresses(s) {
+            owners[(x - BASE) as usize] = Some(s);
+        }
+    }
+    let owner = |x: u32| owners[(x - BASE) as usize];
+    for from in 0..g.spokes.len() {
+        let mut engine: Vec<(u32, EngineFate, Vec<usize>)> = Vec::new();
+        for e in r.toward(from, &space, &excluded) {
+            for x in as_u32(e.range.first)..=as_u32(e.range.last) {
+                engine.push((x, e.fate, e.via.clone()));
+            }
+        }
+        let expected: Vec<(u32, EngineFate, Vec<usize>)> = (BASE..BASE + SPACE)
+            .filter(|x| skip.binary_search(x).is_err())
+            .map(|x| match owner(x) {
+                Some(s) if s == from => (x, EngineFate::Lost(Reason::Local), vec![]),
+                o => match oracle.fate(from, o.unwrap_or(usize::MAX), x) {
+                    Fate::Delivered { via } => {
+                        (x, EngineFate::Delivered { spoke: o.unwrap() }, via)
+                    }
+                    Fate::Lost { reason, via } => (x, EngineFate::Lost(reason), via),
+                },
+            })
+            .collect();
+        prop_assert_eq!(engine, expected, "from {}", from);
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
     #[test]
     fn engine_matches_oracle(spec in net_spec()) {
         check(&build(&spec))?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn toward_matches_oracle(spec in net_spec()) {
+        check_toward(&build(&spec))?;
     }
 }
