@@ -4,8 +4,9 @@
 //!
 //! The pipeline, one module per stage: [`load`] (files) → [`parse`] (syntax, schema,
 //! typed [`spec`], merge) → [`resolve`] (references, selectors, semantic checks →
-//! [`model`]) → [`compile`] (policies rendered and checked → [`desired`] state) →
-//! [`emit`] (the output tree). Diagnostics from every stage are collected in one
+//! [`model`]) → [`network`] (routing analysed, network guardrails checked) →
+//! [`compile`] (policies rendered and checked → [`desired`] state) → [`emit`] (the
+//! output tree). Diagnostics from every stage are collected in one
 //! [`diagnostic::Diagnostics`].
 
 pub mod cli;
@@ -39,9 +40,20 @@ pub struct Checked {
     pub model: Option<model::Model>,
     pub desired: Option<compile::DesiredState>,
     pub diagnostics: Diagnostics,
+    /// The analysed network whenever the org resolved, also when a later check (a
+    /// guardrail, a policy) failed, so that audits still answer.
+    pub network: Option<network::analysis::Analysis>,
+    /// The resolved model when `model` is `None` only because a check after
+    /// resolution failed; see [`Checked::resolved_model`].
+    pub resolved: Option<model::Model>,
 }
 
 impl Checked {
+    /// The resolved model, whether or not the checks after resolution passed.
+    pub fn resolved_model(&self) -> Option<&model::Model> {
+        self.model.as_ref().or(self.resolved.as_ref())
+    }
+
     /// The output tree, when the org compiled.
     pub fn tree(&self) -> Option<emit::Tree> {
         let desired = self.desired.as_ref()?;
@@ -87,18 +99,25 @@ pub fn check(inputs: load::Inputs) -> Checked {
     }
     let model = parse::parse(&sources, &mut diagnostics)
         .and_then(|spec| resolve::resolve(&spec, &templates, &mut diagnostics));
+    let network = model.as_ref().map(network::analysis::Analysis::new);
+    if let (Some(m), Some(n)) = (&model, &network) {
+        network::guardrails::check(m, n, &mut diagnostics);
+    }
     let mut desired = None;
-    if let Some(m) = &model {
+    if let (Some(m), Some(n)) = (&model, &network) {
         let policies = compile::PolicySources::load(&sources, &template_files, &mut diagnostics);
-        desired = compile::compile(m, &policies, &mut sources, &mut diagnostics);
+        desired = compile::compile(m, n, &policies, &mut sources, &mut diagnostics);
     }
     let ok = !diagnostics.has_errors();
+    let (model, resolved) = if ok { (model, None) } else { (None, model) };
     Checked {
         sources,
         input_files,
-        model: if ok { model } else { None },
+        model,
         desired: if ok { desired } else { None },
         diagnostics,
+        network,
+        resolved,
     }
 }
 

@@ -235,6 +235,8 @@ pub struct RouteTable {
 pub struct StaticRoute {
     pub destination: IpNet,
     pub target: RouteTarget,
+    /// The route's `{ destination = …, … }` entry.
+    pub loc: Loc,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -256,6 +258,10 @@ pub struct Spoke {
     pub internet: Internet,
     pub vpc_routes: Option<Vec<IpNet>>,
     pub loc: Loc,
+    /// Where each table of `propagate` is named, in the order of `propagate`.
+    pub propagate_locs: Vec<Loc>,
+    /// The `internet` value, when written.
+    pub internet_loc: Option<Loc>,
 }
 
 #[derive(Debug, Clone)]
@@ -264,6 +270,8 @@ pub struct Guardrail {
     pub description: Option<String>,
     pub rule: GuardrailRule,
     pub loc: Loc,
+    /// The rule's value (`deny_network = { … }`).
+    pub rule_loc: Loc,
 }
 
 #[derive(Debug, Clone)]

@@ -1,6 +1,7 @@
 //! The command line: flags (clap derive), one module per subcommand, and the mapping
 //! from results to exit codes. The library below does no printing.
 
+mod audit;
 mod compile;
 mod completions;
 mod schema;
@@ -38,6 +39,8 @@ pub enum Command {
     Validate(validate::ValidateArgs),
     /// Check the org, then write its desired state to the output directory.
     Compile(compile::CompileArgs),
+    /// Report on what the org allows.
+    Audit(audit::AuditArgs),
     /// Print the JSON Schema of the org format (for editors such as taplo).
     Schema(schema::SchemaArgs),
     /// Print shell completions.
@@ -142,6 +145,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
         Command::Validate(args) => validate::run(&args),
         Command::Compile(args) => compile::run(&args),
+        Command::Audit(args) => audit::run(&args),
         Command::Schema(args) => schema::run(&args),
         Command::Completions(args) => completions::run(&args),
     };

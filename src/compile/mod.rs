@@ -2,8 +2,10 @@
 //! (which runs this stage in memory) and `compile` (which then writes) agree exactly.
 
 mod identity_center;
+mod network;
 mod policies;
 
+pub use network::{GatewayFiles, NetworkState};
 pub use policies::PolicySources;
 
 use crate::desired::identity_center::{AssignmentsFile, PermissionSetFile};
@@ -17,11 +19,13 @@ pub struct DesiredState {
     /// By permission set name.
     pub permission_sets: Vec<(String, PermissionSetFile)>,
     pub assignments: AssignmentsFile,
+    pub network: NetworkState,
 }
 
 /// Compile the model. Returns `None` when any policy failed its checks.
 pub fn compile(
     model: &Model,
+    net: &crate::network::analysis::Analysis,
     policies: &PolicySources,
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
@@ -35,5 +39,6 @@ pub fn compile(
     Some(DesiredState {
         permission_sets,
         assignments,
+        network: network::network(model, net),
     })
 }

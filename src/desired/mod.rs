@@ -8,6 +8,7 @@
 //! is sorted when it is built, so output is byte-identical across runs and machines.
 
 pub mod identity_center;
+pub mod network;
 
 use serde::Serialize;
 use std::collections::BTreeMap;

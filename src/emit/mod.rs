@@ -42,6 +42,7 @@ pub fn build_tree(state: &DesiredState, inputs: &[&SourceFile]) -> Tree {
         "identity-center/assignments.json".to_string(),
         to_json_file(&state.assignments),
     );
+    network_files(&mut tree, &state.network);
     let files = tree
         .iter()
         .map(|(path, content)| ManifestFile {
@@ -59,6 +60,31 @@ pub fn build_tree(state: &DesiredState, inputs: &[&SourceFile]) -> Tree {
     let manifest = to_json_file(&manifest);
     tree.insert("manifest.json".to_string(), manifest);
     tree
+}
+
+/// `network/<gateway>/…` and `audit/network.json`.
+fn network_files(tree: &mut Tree, network: &crate::compile::NetworkState) {
+    for (gateway, files) in &network.gateways {
+        tree.insert(
+            format!("network/{gateway}/transit-gateway.json"),
+            to_json_file(&files.gateway),
+        );
+        for (table, file) in &files.route_tables {
+            tree.insert(
+                format!("network/{gateway}/route-tables/{table}.json"),
+                to_json_file(file),
+            );
+        }
+        for (spoke, file) in &files.vpc_routes {
+            tree.insert(
+                format!("network/{gateway}/vpc-routes/{spoke}.json"),
+                to_json_file(file),
+            );
+        }
+    }
+    if let Some(audit) = &network.audit {
+        tree.insert("audit/network.json".to_string(), to_json_file(audit));
+    }
 }
 
 /// A hash of the inputs that does not depend on where the org was read from: each

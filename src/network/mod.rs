@@ -1,5 +1,19 @@
 //! The network: Transit Gateway routing and what it allows.
 //!
-//! [`routing`] is the engine (effective route tables, default VPC routes, reachability
-//! between spokes), one gateway at a time and with no knowledge of the org.
+//! - [`routing`]: the engine — effective route tables, default VPC routes and
+//!   reachability between spokes on address ranges — one gateway at a time, with no
+//!   knowledge of the org.
+//! - [`analysis`]: the org's gateways built from the model and analysed once; answers
+//!   in model indices, and account-level reachability.
+//! - [`guardrails`]: `deny_network`, `require_network` and `internet_ingress`.
+//! - [`audit`]: the reachability matrix and internet exposure, for `orgc audit
+//!   network` and `audit/network.json`.
+//! - [`explain`]: loss reasons and route origins in words, with their places.
+//!
+//! Everything here is pure: values in, values out.
+
+pub mod analysis;
+pub mod audit;
+pub mod explain;
+pub mod guardrails;
 pub mod routing;

@@ -23,11 +23,22 @@ pub(super) fn guardrails(
         .iter()
         .filter_map(|def| {
             let rule = rule(ctx, selectors, spokes, def, diags)?;
+            let rule_loc = [
+                def.deny_network.as_ref().map(|r| def.loc(r)),
+                def.require_network.as_ref().map(|r| def.loc(r)),
+                def.deny_access.as_ref().map(|r| def.loc(r)),
+                def.internet_ingress.as_ref().map(|r| def.loc(r)),
+            ]
+            .into_iter()
+            .flatten()
+            .next()
+            .unwrap_or_else(|| def.whole());
             Some(Guardrail {
                 name: def.name.value.clone(),
                 description: def.description.as_ref().map(|d| d.value.clone()),
                 rule,
                 loc: def.whole(),
+                rule_loc,
             })
         })
         .collect()

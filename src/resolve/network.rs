@@ -171,19 +171,21 @@ fn spoke(
         .map(|r| r.iter().filter_map(|c| cidr(def, c, diags)).collect());
     let g = gateway.and_then(|g| gateways.get(g));
     let associate = g.and_then(|g| table_ref(ctx, def, g, &def.associate, diags));
-    let propagate: Vec<TableIdx> = match g {
+    // Sorted by table, each table once (where it is first named).
+    let propagated: BTreeMap<TableIdx, crate::source::Loc> = match g {
         Some(g) => {
-            let mut p: Vec<TableIdx> = def
-                .propagate
-                .iter()
-                .filter_map(|t| table_ref(ctx, def, g, t, diags))
-                .collect();
-            p.sort_unstable();
-            p.dedup();
+            let mut p = BTreeMap::new();
+            for t in &def.propagate {
+                if let Some(i) = table_ref(ctx, def, g, t, diags) {
+                    p.entry(i).or_insert_with(|| def.loc(t));
+                }
+            }
             p
         }
-        None => Vec::new(),
+        None => BTreeMap::new(),
     };
+    let propagate: Vec<TableIdx> = propagated.keys().copied().collect();
+    let propagate_locs = propagated.into_values().collect();
     Some(Spoke {
         name: name.to_string(),
         account: account?,
@@ -195,6 +197,8 @@ fn spoke(
         internet: def.internet.as_ref().map(|i| i.value).unwrap_or_default(),
         vpc_routes,
         loc: def.whole(),
+        propagate_locs,
+        internet_loc: def.internet.as_ref().map(|i| def.loc(i)),
     })
 }
 
@@ -349,6 +353,7 @@ fn routes(
             out.push(StaticRoute {
                 destination: dest,
                 target,
+                loc: gdef.loc(r),
             });
         }
     }

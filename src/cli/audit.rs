@@ -1,0 +1,106 @@
+//! `orgc audit`: reports on what the org allows. `audit network` answers which
+//! accounts (or spokes) reach which, in both directions, with the path, and what
+//! is exposed to the internet.
+//!
+//! The report is printed whenever the org resolves, even when a guardrail fails
+//! (that is when it is most wanted); the exit code still says the org has errors.
+
+use super::{EXIT_FAILED, EXIT_OK, OrgArgs, usage_error};
+use crate::network::audit::{self, By, Query};
+use clap::{Args, Subcommand, ValueEnum};
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    #[command(subcommand)]
+    pub command: AuditCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Which accounts (or spokes) reach which, full or partial, both directions,
+    /// with the path; and internet exposure.
+    Network(NetworkArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct NetworkArgs {
+    #[command(flatten)]
+    pub org: OrgArgs,
+    /// Only pairs from this account (or spoke, with `--by spoke`).
+    #[arg(long, value_name = "NAME")]
+    pub from: Option<String>,
+    /// Only pairs to this account (or spoke, with `--by spoke`).
+    #[arg(long, value_name = "NAME")]
+    pub to: Option<String>,
+    /// Pairs of accounts (through their spokes) or of spokes.
+    #[arg(long, value_enum, default_value_t = ByArg::Account)]
+    pub by: ByArg,
+    /// `text` for people, `json` for programs, `markdown` for pull-request comments.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ByArg {
+    Account,
+    Spoke,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Markdown,
+}
+
+pub fn run(args: &AuditArgs) -> u8 {
+    match &args.command {
+        AuditCommand::Network(a) => network(a),
+    }
+}
+
+fn network(args: &NetworkArgs) -> u8 {
+    let inputs = match crate::load::read_inputs(&args.org.org, &args.org.policies_dir()) {
+        Ok(i) => i,
+        Err(e) => return usage_error(e),
+    };
+    let checked = crate::check(inputs);
+    let diags = checked.diagnostics.clone().sorted();
+    let failed = args.org.report.emit(&diags, &checked.sources);
+    let (Some(model), Some(net)) = (checked.resolved_model(), &checked.network) else {
+        if !args.org.report.quiet {
+            eprintln!("error: the org has errors; no audit");
+        }
+        return EXIT_FAILED;
+    };
+    let by = match args.by {
+        ByArg::Account => By::Account,
+        ByArg::Spoke => By::Spoke,
+    };
+    let find = |name: &Option<String>| match name {
+        Some(n) => audit::lookup(model, by, n).map(Some),
+        None => Ok(None),
+    };
+    let (from, to) = match (find(&args.from), find(&args.to)) {
+        (Ok(f), Ok(t)) => (f, t),
+        (Err(e), _) | (_, Err(e)) => return usage_error(e),
+    };
+    let query = Query {
+        by,
+        from,
+        to,
+        all_pairs: true,
+    };
+    let report = audit::audit(model, net, query);
+    match args.format {
+        Format::Text => print!("{}", audit::text(model, net, query, &report)),
+        Format::Markdown => print!("{}", audit::markdown(&report)),
+        // The CLI contract: a list with one object per pair. The internet exposure
+        // is in the text and Markdown forms, and in `audit/network.json`.
+        Format::Json => print!(
+            "{}",
+            String::from_utf8_lossy(&crate::desired::to_json_file(&report.pairs))
+        ),
+    }
+    if failed { EXIT_FAILED } else { EXIT_OK }
+}

@@ -1,0 +1,845 @@
+//! The network audit: which accounts (or spokes) reach which, in both directions,
+//! with the path, and the internet exposure — as data ([`audit`], the shape of
+//! `audit/network.json` and `--format json`) and rendered for people ([`text`],
+//! [`markdown`]).
+//!
+//! Pairs are ordered and never pair a unit with itself. By account, only accounts
+//! that own a spoke take part (the others reach nothing); an account pair is decided
+//! through the accounts' spokes as [`super::analysis`] describes. Paths always name
+//! spokes.
+
+use super::analysis::{AccountReach, Analysis, BestSource};
+use super::explain;
+use super::routing::{Forward, Reason, Status};
+use crate::desired::network::{
+    AuditPair, EgressSpoke, IngressSpoke, InternetExposure, LostRange, NetworkAudit, Reached,
+};
+use crate::model::{AccountIdx, Model, SpokeIdx};
+use std::fmt::Write as _;
+
+/// What a pair is made of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum By {
+    Account,
+    Spoke,
+}
+
+impl By {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            By::Account => "account",
+            By::Spoke => "spoke",
+        }
+    }
+}
+
+/// Which pairs to report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Query {
+    pub by: By,
+    /// Only pairs from this account or spoke (by index, per `by`).
+    pub from: Option<usize>,
+    /// Only pairs to this one.
+    pub to: Option<usize>,
+    /// Also list pairs where neither direction delivers anything.
+    pub all_pairs: bool,
+}
+
+impl Query {
+    /// What `audit/network.json` holds: every pair of accounts where at least one
+    /// direction delivers something.
+    pub fn file() -> Query {
+        Query {
+            by: By::Account,
+            from: None,
+            to: None,
+            all_pairs: false,
+        }
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+pub fn status_str(s: Status) -> &'static str {
+    match s {
+        Status::Full => "full",
+        Status::Partial => "partial",
+        Status::None => "none",
+    }
+}
+
+/// Resolve a `--from`/`--to` name; the error says what exists.
+pub fn lookup(model: &Model, by: By, name: &str) -> Result<usize, String> {
+    let names: Vec<&str> = match by {
+        By::Account => model.accounts.iter().map(|a| a.name.as_str()).collect(),
+        By::Spoke => model.spokes.iter().map(|s| s.name.as_str()).collect(),
+    };
+    if let Some(i) = names.iter().position(|n| *n == name) {
+        return Ok(i);
+    }
+    let mut msg = format!("no {} is named `{name}`", by.as_str());
+    if let Some(hint) = crate::suggest::did_you_mean(name, names.iter().copied()) {
+        msg.push_str(&format!("; {hint}"));
+    } else if by == By::Account && model.spokes.iter().any(|s| s.name == name) {
+        msg.push_str(&format!("; `{name}` is a spoke: add `--by spoke`"));
+    }
+    Err(msg)
+}
+
+/// The units pairs are made of: accounts that own a spoke, or every spoke.
+fn units(model: &Model, net: &Analysis, by: By) -> Vec<usize> {
+    match by {
+        By::Account => (0..model.accounts.len())
+            .filter(|&a| !net.spokes_of(a).is_empty())
+            .collect(),
+        By::Spoke => (0..model.spokes.len()).collect(),
+    }
+}
+
+fn unit_name(model: &Model, by: By, i: usize) -> String {
+    match by {
+        By::Account => model
+            .accounts
+            .get(i)
+            .map_or_else(String::new, |a| a.name.clone()),
+        By::Spoke => explain::spoke(model, i).to_string(),
+    }
+}
+
+/// One direction of a pair: its status, witness path and (when asked) losses.
+struct Direction {
+    status: Status,
+    path: Vec<SpokeIdx>,
+    lost: Vec<LostRange>,
+}
+
+fn direction(model: &Model, net: &Analysis, by: By, from: usize, to: usize) -> Direction {
+    match by {
+        By::Spoke => {
+            let status = net.status(from, to);
+            let path = if status == Status::None {
+                Vec::new()
+            } else {
+                net.path(from, to)
+            };
+            let lost = if status == Status::Partial {
+                spoke_losses(model, net, from, to, false)
+            } else {
+                Vec::new()
+            };
+            Direction { status, path, lost }
+        }
+        By::Account => {
+            let reach = net.account_reach(from, to, &[]);
+            let path = reach
+                .witness()
+                .map(|(a, b)| net.path(a, b))
+                .unwrap_or_default();
+            let lost = if reach.status == Status::Partial {
+                account_losses(model, net, from, &reach)
+            } else {
+                Vec::new()
+            };
+            Direction {
+                status: reach.status,
+                path,
+                lost,
+            }
+        }
+    }
+}
+
+/// Why `a`'s packets miss addresses of `b`.
+fn spoke_losses(
+    model: &Model,
+    net: &Analysis,
+    a: SpokeIdx,
+    b: SpokeIdx,
+    name_spokes: bool,
+) -> Vec<LostRange> {
+    let gateway = model.spokes.get(a).map_or(0, |s| s.gateway);
+    let Some(f) = net.forward(a, b) else {
+        return vec![other_gateway(model, a, b, name_spokes)];
+    };
+    f.lost
+        .iter()
+        .map(|l| {
+            let (table, spoke) = match l.reason {
+                Reason::Blackhole { table } | Reason::NoRoute { table } => (
+                    Some(explain::table(model, gateway, table).to_string()),
+                    None,
+                ),
+                Reason::NoVpcRoute { spoke }
+                | Reason::SentTo { spoke }
+                | Reason::Unassociated { spoke }
+                | Reason::Loop { appliance: spoke } => {
+                    (None, Some(explain::spoke(model, spoke).to_string()))
+                }
+                Reason::Local => (None, None),
+            };
+            LostRange {
+                from_spoke: name_spokes.then(|| explain::spoke(model, a).to_string()),
+                to_spoke: name_spokes.then(|| explain::spoke(model, b).to_string()),
+                destinations: explain::cidrs(&l.range),
+                reason: explain::reason_kind(&l.reason).to_string(),
+                table,
+                spoke,
+                via: l
+                    .via
+                    .iter()
+                    .map(|&s| explain::spoke(model, s).to_string())
+                    .collect(),
+                detail: explain::reason(model, gateway, &l.reason),
+            }
+        })
+        .collect()
+}
+
+fn other_gateway(model: &Model, a: SpokeIdx, b: SpokeIdx, name_spokes: bool) -> LostRange {
+    let cidrs = model
+        .spokes
+        .get(b)
+        .map(|s| s.cidrs.iter().map(ToString::to_string).collect())
+        .unwrap_or_default();
+    LostRange {
+        from_spoke: name_spokes.then(|| explain::spoke(model, a).to_string()),
+        to_spoke: name_spokes.then(|| explain::spoke(model, b).to_string()),
+        destinations: cidrs,
+        reason: "other-gateway".to_string(),
+        table: None,
+        spoke: None,
+        via: Vec::new(),
+        detail: format!(
+            "`{}` is attached to another gateway, and gateways do not route to each other",
+            explain::spoke(model, b)
+        ),
+    }
+}
+
+/// Why an account's spokes miss addresses of another's: for each destination
+/// spoke not reached in full, the losses from its best source spoke.
+fn account_losses(
+    model: &Model,
+    net: &Analysis,
+    from: AccountIdx,
+    reach: &AccountReach,
+) -> Vec<LostRange> {
+    let mut out = Vec::new();
+    for &BestSource {
+        to,
+        from: src,
+        status,
+    } in &reach.best
+    {
+        if status == Status::Full {
+            continue;
+        }
+        match src {
+            Some(a) => out.extend(spoke_losses(model, net, a, to, true)),
+            None => {
+                let mut l = match net.spokes_of(from).first() {
+                    Some(&a) => other_gateway(model, a, to, true),
+                    None => continue,
+                };
+                l.from_spoke = None;
+                out.push(l);
+            }
+        }
+    }
+    out
+}
+
+/// Why `from`'s packets miss addresses of `to`, whatever the direction's status.
+fn losses(model: &Model, net: &Analysis, by: By, from: usize, to: usize) -> Vec<LostRange> {
+    match by {
+        By::Spoke => spoke_losses(model, net, from, to, false),
+        By::Account => account_losses(model, net, from, &net.account_reach(from, to, &[])),
+    }
+}
+
+/// The audit as data.
+pub fn audit(model: &Model, net: &Analysis, q: Query) -> NetworkAudit {
+    let units = units(model, net, q.by);
+    let mut pairs = Vec::new();
+    for &a in units.iter().filter(|&&a| q.from.is_none_or(|f| f == a)) {
+        for &b in units.iter().filter(|&&b| q.to.is_none_or(|t| t == b)) {
+            if a == b {
+                continue;
+            }
+            if !q.all_pairs && quick_none(net, q.by, a, b) {
+                continue;
+            }
+            let fwd = direction(model, net, q.by, a, b);
+            let ret = direction(model, net, q.by, b, a);
+            if !q.all_pairs && fwd.status == Status::None && ret.status == Status::None {
+                continue;
+            }
+            pairs.push(AuditPair {
+                from: unit_name(model, q.by, a),
+                to: unit_name(model, q.by, b),
+                forward: status_str(fwd.status).to_string(),
+                ret: status_str(ret.status).to_string(),
+                reachable: fwd.status != Status::None && ret.status != Status::None,
+                path: fwd
+                    .path
+                    .iter()
+                    .map(|&s| explain::spoke(model, s).to_string())
+                    .collect(),
+                forward_lost: fwd.lost,
+                return_lost: ret.lost,
+            });
+        }
+    }
+    NetworkAudit {
+        by: q.by.as_str().to_string(),
+        pairs_listed: if q.all_pairs {
+            "every ordered pair asked for".to_string()
+        } else {
+            "every ordered pair where at least one direction delivers something; pairs not listed are `none` both ways".to_string()
+        },
+        pairs,
+        internet: internet(model, net, q),
+    }
+}
+
+/// Whether neither direction can deliver anything, from statuses alone.
+fn quick_none(net: &Analysis, by: By, a: usize, b: usize) -> bool {
+    let spokes = |u: usize| match by {
+        By::Account => net.spokes_of(u).to_vec(),
+        By::Spoke => vec![u],
+    };
+    let (sa, sb) = (spokes(a), spokes(b));
+    !sa.iter().any(|&x| {
+        sb.iter().any(|&y| {
+            x != y && (net.status(x, y) != Status::None || net.status(y, x) != Status::None)
+        })
+    })
+}
+
+/// Whether spoke `s` belongs to unit `u`.
+fn in_unit(model: &Model, by: By, u: usize, s: SpokeIdx) -> bool {
+    match by {
+        By::Account => model.spokes.get(s).is_some_and(|sp| sp.account == u),
+        By::Spoke => s == u,
+    }
+}
+
+fn internet(model: &Model, net: &Analysis, q: Query) -> InternetExposure {
+    let name = |s: SpokeIdx| explain::spoke(model, s).to_string();
+    let account = |s: SpokeIdx| explain::account_of_spoke(model, s).to_string();
+    let mut ingress = Vec::new();
+    let mut egress = Vec::new();
+    for (i, s) in model.spokes.iter().enumerate() {
+        if s.internet.ingress() {
+            let forwards_to = if s.appliance {
+                (0..model.spokes.len())
+                    .filter(|&b| b != i && q.to.is_none_or(|t| in_unit(model, q.by, t, b)))
+                    .filter_map(|b| match net.status(i, b) {
+                        Status::None => None,
+                        st => Some(Reached {
+                            spoke: name(b),
+                            status: status_str(st).to_string(),
+                        }),
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            ingress.push(IngressSpoke {
+                spoke: name(i),
+                account: account(i),
+                appliance: s.appliance,
+                forwards_to,
+            });
+        }
+        if q.from.is_some_and(|f| !in_unit(model, q.by, f, i)) {
+            continue;
+        }
+        let e = net.internet_egress(model, i);
+        let direct = s.internet.egress();
+        if direct || e.status != Status::None {
+            egress.push(EgressSpoke {
+                spoke: name(i),
+                account: account(i),
+                direct,
+                through_appliance: status_str(e.status).to_string(),
+                through: e.through.iter().map(|&a| name(a)).collect(),
+                path: if e.path.is_empty() {
+                    Vec::new()
+                } else {
+                    std::iter::once(i).chain(e.path).map(name).collect()
+                },
+            });
+        }
+    }
+    InternetExposure { ingress, egress }
+}
+
+/// How a pair looks from its source, for grouping.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Group {
+    FullBoth,
+    Partial,
+    OutOnly,
+    InOnly,
+    Nothing,
+}
+
+impl Group {
+    fn of(p: &AuditPair) -> Group {
+        match (p.forward.as_str(), p.ret.as_str()) {
+            ("full", "full") => Group::FullBoth,
+            ("none", "none") => Group::Nothing,
+            (_, "none") => Group::OutOnly,
+            ("none", _) => Group::InOnly,
+            _ => Group::Partial,
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Group::FullBoth => "full, both ways",
+            Group::Partial => "in part",
+            Group::OutOnly => "one way, no reply",
+            Group::InOnly => "one way, from them",
+            Group::Nothing => "no path",
+        }
+    }
+}
+
+/// The audit for a person: grouped by source, then the pairs that need a closer
+/// look (partial or one-way) in detail, then the internet. With both `--from` and
+/// `--to`, every direction of the pair in detail.
+pub fn text(model: &Model, net: &Analysis, q: Query, audit: &NetworkAudit) -> String {
+    let mut out = String::new();
+    let units = units(model, net, q.by);
+    let gateways: Vec<&str> = model.gateways.iter().map(|g| g.name.as_str()).collect();
+    let on = format!(
+        "{} on {}: {}",
+        plural(model.spokes.len(), "spoke"),
+        plural(gateways.len(), "gateway"),
+        if gateways.is_empty() {
+            "-".to_string()
+        } else {
+            gateways.join(", ")
+        }
+    );
+    let _ = match q.by {
+        By::Account => writeln!(
+            out,
+            "Network reachability by account ({} with spokes, {on})",
+            plural(units.len(), "account"),
+        ),
+        By::Spoke => writeln!(out, "Network reachability by spoke ({on})"),
+    };
+    let _ = writeln!(
+        out,
+        "Both ways = packets arrive and replies come back; full = every address of the destination.\n"
+    );
+    if let (Some(f), Some(t)) = (q.from, q.to) {
+        pair_detail(&mut out, model, net, q.by, f, t);
+        pair_detail(&mut out, model, net, q.by, t, f);
+        return out;
+    }
+    // Group each source's destinations.
+    let mut current: Option<&str> = None;
+    let mut groups: Vec<(Group, Vec<String>)> = Vec::new();
+    let header = |src: &str| -> String {
+        if q.by == By::Spoke {
+            let Some(sp) = model.spokes.iter().find(|s| s.name == src) else {
+                return src.to_string();
+            };
+            let mut notes = Vec::new();
+            let acc = model
+                .accounts
+                .get(sp.account)
+                .map_or("?", |a| a.name.as_str());
+            if acc != src {
+                notes.push(format!("account {acc}"));
+            }
+            if sp.appliance {
+                notes.push("appliance".to_string());
+            }
+            return if notes.is_empty() {
+                src.to_string()
+            } else {
+                format!("{src} ({})", notes.join(", "))
+            };
+        }
+        let Some(a) = model.accounts.iter().position(|a| a.name == src) else {
+            return src.to_string();
+        };
+        let spokes: Vec<&str> = net
+            .spokes_of(a)
+            .iter()
+            .map(|&s| explain::spoke(model, s))
+            .collect();
+        if spokes == [src] {
+            src.to_string()
+        } else {
+            format!("{src} (spokes: {})", spokes.join(", "))
+        }
+    };
+    let flush = |out: &mut String, src: Option<&str>, groups: &mut Vec<(Group, Vec<String>)>| {
+        if let Some(src) = src {
+            let _ = writeln!(out, "{}", header(src));
+            groups.sort_by_key(|(g, _)| *g);
+            for (g, names) in groups.iter() {
+                let _ = writeln!(out, "  {:<20} {}", g.label(), names.join(", "));
+            }
+        }
+        groups.clear();
+    };
+    for p in &audit.pairs {
+        if current != Some(p.from.as_str()) {
+            flush(&mut out, current, &mut groups);
+            current = Some(p.from.as_str());
+        }
+        let g = Group::of(p);
+        let name = if g == Group::Partial {
+            format!("{} (forward {}, return {})", p.to, p.forward, p.ret)
+        } else {
+            p.to.clone()
+        };
+        match groups.iter_mut().find(|(x, _)| *x == g) {
+            Some((_, names)) => names.push(name),
+            None => groups.push((g, vec![name])),
+        }
+    }
+    flush(&mut out, current, &mut groups);
+    if !q.all_pairs {
+        let _ = writeln!(out, "  (pairs not listed: no path either way)");
+    }
+    // Each unordered pair once, from the side that sends.
+    let mut seen: Vec<(&str, &str)> = Vec::new();
+    let closer: Vec<&AuditPair> = audit
+        .pairs
+        .iter()
+        .filter(|p| matches!(Group::of(p), Group::Partial | Group::OutOnly))
+        .filter(|p| {
+            let fresh = !seen.contains(&(p.to.as_str(), p.from.as_str()));
+            seen.push((p.from.as_str(), p.to.as_str()));
+            fresh
+        })
+        .collect();
+    if !closer.is_empty() {
+        let _ = writeln!(out, "\nIn part or one way:");
+        for p in closer {
+            let _ = writeln!(
+                out,
+                "  {} → {}: forward {}, return {}{}",
+                p.from,
+                p.to,
+                p.forward,
+                p.ret,
+                if p.path.is_empty() {
+                    String::new()
+                } else {
+                    format!("; path {}", p.path.join(" → "))
+                }
+            );
+            let index = |name: &str| match q.by {
+                By::Account => model.accounts.iter().position(|a| a.name == name),
+                By::Spoke => model.spokes.iter().position(|s| s.name == name),
+            };
+            let (Some(a), Some(b)) = (index(&p.from), index(&p.to)) else {
+                continue;
+            };
+            for (dir, status, x, y) in [
+                ("forward", p.forward.as_str(), a, b),
+                ("return", p.ret.as_str(), b, a),
+            ] {
+                if status == "full" {
+                    continue;
+                }
+                for l in losses(model, net, q.by, x, y) {
+                    let _ = writeln!(out, "    {dir}: {}", lost_line(&l));
+                }
+            }
+        }
+    }
+    if q.by == By::Account {
+        let without: Vec<&str> = model
+            .accounts
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| net.spokes_of(*i).is_empty())
+            .map(|(_, a)| a.name.as_str())
+            .collect();
+        if !without.is_empty() && q.from.is_none() && q.to.is_none() {
+            let _ = writeln!(out, "\nAccounts without spokes: {}", without.join(", "));
+        }
+    }
+    let without: Vec<&str> = model
+        .spokes
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| q.from.is_none_or(|f| in_unit(model, q.by, f, *i)))
+        .map(|(_, s)| s.name.as_str())
+        .filter(|s| !audit.internet.egress.iter().any(|e| e.spoke == *s))
+        .collect();
+    internet_text(&mut out, &audit.internet, &without);
+    out
+}
+
+fn lost_line(l: &LostRange) -> String {
+    let mut s = l.destinations.join(", ");
+    if let (Some(a), Some(b)) = (&l.from_spoke, &l.to_spoke) {
+        let _ = write!(s, " (spoke {a} → {b})");
+    } else if let Some(b) = &l.to_spoke {
+        let _ = write!(s, " (spoke {b})");
+    }
+    let _ = write!(s, ": {}", l.detail);
+    if !l.via.is_empty() {
+        let _ = write!(s, ", after {}", l.via.join(" → "));
+    }
+    s
+}
+
+/// `without_internet`: the spokes (of the query) that reach no part of the internet.
+fn internet_text(out: &mut String, net: &InternetExposure, without_internet: &[&str]) {
+    let _ = writeln!(out, "\nInternet:");
+    if net.ingress.is_empty() {
+        let _ = writeln!(
+            out,
+            "  inbound:  no spoke has an internet gateway for inbound traffic"
+        );
+    }
+    for i in &net.ingress {
+        let _ = write!(out, "  inbound:  {} (account {})", i.spoke, i.account);
+        if i.appliance {
+            let reached: Vec<String> = i
+                .forwards_to
+                .iter()
+                .map(|r| {
+                    if r.status == "full" {
+                        r.spoke.clone()
+                    } else {
+                        format!("{} ({})", r.spoke, r.status)
+                    }
+                })
+                .collect();
+            let _ = write!(
+                out,
+                ", an appliance that can forward it to {}",
+                if reached.is_empty() {
+                    "no spoke".to_string()
+                } else {
+                    reached.join(", ")
+                }
+            );
+        }
+        let _ = writeln!(out);
+    }
+    let direct: Vec<&str> = net
+        .egress
+        .iter()
+        .filter(|e| e.direct)
+        .map(|e| e.spoke.as_str())
+        .collect();
+    if !direct.is_empty() {
+        let _ = writeln!(
+            out,
+            "  outbound: {} directly, through {} own internet gateway",
+            direct.join(", "),
+            if direct.len() == 1 { "its" } else { "their" }
+        );
+    }
+    // Spokes leaving through the same appliances, with the same status.
+    let mut through: Vec<((String, String), Vec<&str>)> = Vec::new();
+    for e in net.egress.iter().filter(|e| e.through_appliance != "none") {
+        let key = (e.through.join(", "), e.through_appliance.clone());
+        match through.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, list)) => list.push(e.spoke.as_str()),
+            None => through.push((key, vec![e.spoke.as_str()])),
+        }
+    }
+    for ((appliances, status), spokes) in &through {
+        let _ = writeln!(
+            out,
+            "  outbound: {} through {appliances}{}",
+            spokes.join(", "),
+            if status == "full" {
+                String::new()
+            } else {
+                format!(" ({status}: some public addresses do not leave)")
+            }
+        );
+    }
+    if direct.is_empty() && through.is_empty() {
+        let _ = writeln!(out, "  outbound: no spoke reaches the internet");
+    } else if !without_internet.is_empty() {
+        let _ = writeln!(out, "  no way out: {}", without_internet.join(", "));
+    }
+}
+
+/// One direction of one pair, spoke by spoke, with every range and its fate.
+fn pair_detail(out: &mut String, model: &Model, net: &Analysis, by: By, a: usize, b: usize) {
+    let (an, bn) = (unit_name(model, by, a), unit_name(model, by, b));
+    let spokes = |u: usize| match by {
+        By::Account => net.spokes_of(u).to_vec(),
+        By::Spoke => vec![u],
+    };
+    let status = match by {
+        By::Account => net.account_reach(a, b, &[]).status,
+        By::Spoke => net.status(a, b),
+    };
+    let _ = writeln!(out, "{an} → {bn}: {}", status_str(status));
+    let (sa, sb) = (spokes(a), spokes(b));
+    if sa.is_empty() || sb.is_empty() {
+        let _ = writeln!(
+            out,
+            "  `{}` has no spoke",
+            if sa.is_empty() { &an } else { &bn }
+        );
+    }
+    for &x in &sa {
+        for &y in &sb {
+            if x == y {
+                continue;
+            }
+            let (xn, yn) = (explain::spoke(model, x), explain::spoke(model, y));
+            match net.forward(x, y) {
+                None => {
+                    let _ = writeln!(
+                        out,
+                        "  spoke {xn} → {yn}: none (attached to different gateways, which do not route to each other)"
+                    );
+                }
+                Some(f) => forward_detail(out, model, net, x, y, &f),
+            }
+        }
+    }
+    let _ = writeln!(out);
+}
+
+fn forward_detail(
+    out: &mut String,
+    model: &Model,
+    net: &Analysis,
+    x: SpokeIdx,
+    y: SpokeIdx,
+    f: &Forward,
+) {
+    let (xn, yn) = (explain::spoke(model, x), explain::spoke(model, y));
+    let gateway = model.spokes.get(x).map_or(0, |s| s.gateway);
+    let _ = write!(out, "  spoke {xn} → {yn}: {}", status_str(f.status));
+    if !f.path.is_empty() {
+        let _ = write!(out, ", path {}", explain::arrow_path(model, &f.path));
+    }
+    let _ = writeln!(out);
+    for d in &f.delivered {
+        let path: Vec<SpokeIdx> = std::iter::once(x)
+            .chain(d.via.iter().copied())
+            .chain(std::iter::once(y))
+            .collect();
+        let _ = writeln!(
+            out,
+            "    arrives   {} via {}",
+            explain::cidrs(&d.range).join(", "),
+            explain::arrow_path(model, &path)
+        );
+        for hop in explain::hops(model, net, &path, d.range.first) {
+            let _ = writeln!(out, "              {}", hop.text);
+        }
+    }
+    for l in &f.lost {
+        let _ = write!(
+            out,
+            "    lost      {}: {}",
+            explain::cidrs(&l.range).join(", "),
+            explain::reason(model, gateway, &l.reason)
+        );
+        if !l.via.is_empty() {
+            let _ = write!(out, ", after {}", explain::arrow_path(model, &l.via));
+        }
+        let _ = writeln!(out);
+        // Losses decided by a table lookup: show the lookups of the first address.
+        if matches!(
+            l.reason,
+            Reason::Blackhole { .. }
+                | Reason::NoRoute { .. }
+                | Reason::SentTo { .. }
+                | Reason::Loop { .. }
+        ) {
+            let spokes: Vec<SpokeIdx> = std::iter::once(x).chain(l.via.iter().copied()).collect();
+            for hop in explain::lookups(model, net, &spokes, l.range.first) {
+                let _ = writeln!(out, "              {} (for {})", hop.text, l.range.first);
+            }
+        }
+    }
+}
+
+/// The audit as a Markdown table (for pull-request comments), then the internet.
+pub fn markdown(audit: &NetworkAudit) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "| from | to | forward | return | reachable | path |");
+    let _ = writeln!(out, "|---|---|---|---|---|---|");
+    for p in &audit.pairs {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} |",
+            p.from,
+            p.to,
+            p.forward,
+            p.ret,
+            if p.reachable { "yes" } else { "no" },
+            if p.path.is_empty() {
+                "–".to_string()
+            } else {
+                p.path.join(" → ")
+            }
+        );
+    }
+    let lost: Vec<(&AuditPair, &str, &LostRange)> = audit
+        .pairs
+        .iter()
+        .flat_map(|p| {
+            p.forward_lost
+                .iter()
+                .map(move |l| (p, "forward", l))
+                .chain(p.return_lost.iter().map(move |l| (p, "return", l)))
+        })
+        .collect();
+    if !lost.is_empty() {
+        let _ = writeln!(out, "\n**Addresses that do not arrive**\n");
+        for (p, dir, l) in lost {
+            let _ = writeln!(out, "- {} → {} ({dir}): {}", p.from, p.to, lost_line(l));
+        }
+    }
+    let _ = writeln!(out, "\n**Internet**\n");
+    let _ = writeln!(out, "| spoke | account | inbound | outbound |");
+    let _ = writeln!(out, "|---|---|---|---|");
+    let mut rows: Vec<(String, String, String, String)> = Vec::new();
+    for i in &audit.internet.ingress {
+        rows.push((
+            i.spoke.clone(),
+            i.account.clone(),
+            if i.appliance {
+                format!("yes, forwards to {} spokes", i.forwards_to.len())
+            } else {
+                "yes".to_string()
+            },
+            String::new(),
+        ));
+    }
+    for e in &audit.internet.egress {
+        let how = match (e.direct, e.through_appliance.as_str()) {
+            (true, "none") => "own internet gateway".to_string(),
+            (true, s) => format!("own internet gateway; {s} through {}", e.through.join(", ")),
+            (false, s) => format!("{s} through {}", e.through.join(", ")),
+        };
+        match rows.iter_mut().find(|r| r.0 == e.spoke) {
+            Some(r) => r.3 = how,
+            None => rows.push((e.spoke.clone(), e.account.clone(), String::new(), how)),
+        }
+    }
+    rows.sort();
+    for (s, a, i, e) in rows {
+        let dash = |x: String| if x.is_empty() { "–".to_string() } else { x };
+        let _ = writeln!(out, "| {s} | {a} | {} | {} |", dash(i), dash(e));
+    }
+    out
+}
