@@ -3,9 +3,12 @@
 
 mod identity_center;
 mod policies;
+mod roles;
+pub mod trust;
 
 pub use policies::PolicySources;
 
+use crate::desired::iam::RoleFile;
 use crate::desired::identity_center::{AssignmentsFile, PermissionSetFile};
 use crate::diagnostic::Diagnostics;
 use crate::model::Model;
@@ -17,6 +20,8 @@ pub struct DesiredState {
     /// By permission set name.
     pub permission_sets: Vec<(String, PermissionSetFile)>,
     pub assignments: AssignmentsFile,
+    /// (account name, role name, file), sorted.
+    pub roles: Vec<(String, String, RoleFile)>,
 }
 
 /// Compile the model. Returns `None` when any policy failed its checks.
@@ -29,11 +34,13 @@ pub fn compile(
     let before = diags.has_errors();
     let permission_sets = identity_center::permission_sets(model, policies, sources, diags);
     let assignments = identity_center::assignments(model);
+    let roles = roles::roles(model, policies, sources, diags);
     if diags.has_errors() && !before {
         return None;
     }
     Some(DesiredState {
         permission_sets,
         assignments,
+        roles,
     })
 }

@@ -4,7 +4,7 @@
 //! at the rendered text, shown as a file of its own.
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::model::{Model, PolicyRef};
+use crate::model::{Account, Model, PolicyRef};
 use crate::policy::{self, PolicyKind, Problem, RenderedPolicy, Templates};
 use crate::source::{FileId, Loc, SourceFile, SourceMap};
 use serde_json::{Map, Value, json};
@@ -187,4 +187,19 @@ pub fn check_inline_size(size: usize, what: &str, loc: &Loc, diags: &mut Diagnos
             .with_help("move statements into a customer-managed policy, or use wildcards that cover several actions"),
         );
     }
+}
+/// The context of a policy rendered for one account: `org`, `vars` (the org's,
+/// overridden by the account's) and `account`.
+pub fn account_context(model: &Model, account: &Account) -> Value {
+    let mut vars = model.org.vars.clone();
+    vars.extend(account.vars.clone());
+    let ou = account
+        .ou
+        .and_then(|o| model.ous.get(o))
+        .map(|o| o.name.clone());
+    json!({
+        "org": org_context(model),
+        "vars": vars,
+        "account": { "name": account.name, "id": account.id, "ou": ou, "tags": account.tags },
+    })
 }

@@ -42,6 +42,12 @@ pub fn build_tree(state: &DesiredState, inputs: &[&SourceFile]) -> Tree {
         "identity-center/assignments.json".to_string(),
         to_json_file(&state.assignments),
     );
+    for (account, role, file) in &state.roles {
+        tree.insert(
+            format!("iam/{account}/roles/{role}.json"),
+            to_json_file(file),
+        );
+    }
     let files = tree
         .iter()
         .map(|(path, content)| ManifestFile {
