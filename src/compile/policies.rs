@@ -8,12 +8,15 @@ use crate::model::{Account, Model, PolicyRef};
 use crate::policy::{self, PolicyKind, Problem, RenderedPolicy, Templates};
 use crate::source::{FileId, Loc, SourceFile, SourceMap};
 use serde_json::{Map, Value, json};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The loaded templates and the file each came from.
 pub struct PolicySources {
     pub templates: Templates,
     files: BTreeMap<String, FileId>,
+    /// Templates that failed to load; their problems are already reported, and
+    /// rendering them would only add a misleading "unknown template".
+    failed: BTreeSet<String>,
 }
 
 impl PolicySources {
@@ -30,7 +33,12 @@ impl PolicySources {
             }
         }
         let (templates, problems) = Templates::load(pairs);
-        let this = PolicySources { templates, files };
+        let failed = problems.iter().map(|p| p.template.clone()).collect();
+        let this = PolicySources {
+            templates,
+            files,
+            failed,
+        };
         for p in problems {
             diags.push(this.in_template(&p.template, p.problem));
         }
@@ -59,6 +67,9 @@ impl PolicySources {
         sources: &mut SourceMap,
         diags: &mut Diagnostics,
     ) -> Option<RenderedPolicy> {
+        if self.failed.contains(template) {
+            return None;
+        }
         match self.templates.render_and_check(template, context, kind) {
             Ok(r) => {
                 for w in &r.warnings {
@@ -84,8 +95,10 @@ impl PolicySources {
         }
     }
 
-    /// A problem whose span is in rendered text: shown on the template's line when the
-    /// rendering kept the template's lines, else in the rendered text itself.
+    /// A problem whose span is in rendered text: shown in the template when the
+    /// rendering kept the template's lines — on the exact characters when that line
+    /// came out unchanged, else on the whole line — and otherwise in the rendered
+    /// text itself, added as a file of its own.
     fn place(
         &self,
         template: &str,
@@ -103,6 +116,19 @@ impl PolicySources {
             let line = text
                 .get(..span.start.min(text.len()))
                 .map_or(0, |t| t.matches('\n').count());
+            let (Some(rendered), Some(written)) =
+                (line_range(text, line), line_range(source, line))
+            else {
+                return d;
+            };
+            if text.get(rendered.clone()) == source.get(written.clone()) {
+                // Unchanged by rendering: the offsets within the line carry over.
+                let start = written.start + (span.start - rendered.start);
+                let end = (written.start + span.end.saturating_sub(rendered.start))
+                    .min(written.end)
+                    .max(start);
+                return d.at(file, start..end);
+            }
             if let Some(tspan) = line_span(source, line) {
                 return d.at(file, tspan);
             }
@@ -117,6 +143,13 @@ impl PolicySources {
         let id = sources.add(SourceFile::new(name, text.to_string()));
         d.at(id, span)
     }
+}
+
+/// The byte range of line `n` (0-based), without its line break.
+fn line_range(text: &str, n: usize) -> Option<std::ops::Range<usize>> {
+    let start: usize = text.split_inclusive('\n').take(n).map(str::len).sum();
+    let line = text.get(start..)?.split('\n').next()?;
+    Some(start..start + line.len())
 }
 
 /// The span of line `n` (0-based) without its indentation and line break.
