@@ -35,7 +35,7 @@ pub(super) fn permission_sets(
             )?;
             check_inline_size(
                 rendered.size,
-                &format!("the inline policy of permission set `{}`", ps.name),
+                &format!("the inline policy of permission set `{}` is", ps.name),
                 &t.loc,
                 diags,
             );

@@ -5,6 +5,7 @@
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{Account, Model, PolicyRef};
+use crate::policy::check::thousands;
 use crate::policy::{self, PolicyKind, Problem, RenderedPolicy, Templates};
 use crate::source::{FileId, Loc, SourceFile, SourceMap};
 use serde_json::{Map, Value, json};
@@ -47,11 +48,13 @@ impl PolicySources {
 
     fn in_template(&self, template: &str, p: Problem) -> Diagnostic {
         let d = diagnostic(&p);
-        match (self.files.get(template), p.span) {
-            (Some(&file), Some(span)) => d.at(file, span),
-            (Some(&file), None) => d.at(file, 0..0),
-            _ => d,
-        }
+        let Some(&file) = self.files.get(template) else {
+            return d;
+        };
+        let d = d.at(file, p.span.clone().unwrap_or(0..0));
+        p.labels.iter().fold(d, |d, (span, message)| {
+            d.with_label(Loc::new(file, span.clone()), message.clone())
+        })
     }
 
     /// Render a template and check it as a policy. Problems point into the template
@@ -109,39 +112,53 @@ impl PolicySources {
     ) -> Diagnostic {
         let d = diagnostic(p);
         let Some(span) = p.span.clone() else { return d };
+        // The rendered text is added as a file at most once, shared by the labels.
+        let mut rendered_file = None;
+        let mut locate = |span: std::ops::Range<usize>| {
+            self.in_source(template, text, span.clone())
+                .unwrap_or_else(|| {
+                    let id = *rendered_file.get_or_insert_with(|| {
+                        let name = format!(
+                            "{} (rendered for {rendered_for})",
+                            self.files
+                                .get(template)
+                                .and_then(|f| sources.get(*f))
+                                .map_or_else(|| template.to_string(), |f| f.name.clone())
+                        );
+                        sources.add(SourceFile::new(name, text.to_string()))
+                    });
+                    Loc::new(id, span)
+                })
+        };
+        let d = d.at_loc(locate(span));
+        p.labels.iter().fold(d, |d, (span, message)| {
+            d.with_label(locate(span.clone()), message.clone())
+        })
+    }
+
+    /// Where a span of the rendered text is in the template, when the rendering kept
+    /// the template's lines: the exact characters when that line came out unchanged,
+    /// else the whole line.
+    fn in_source(&self, template: &str, text: &str, span: std::ops::Range<usize>) -> Option<Loc> {
         let source = self.templates.source(template).unwrap_or_default();
-        if let Some(&file) = self.files.get(template)
-            && source.lines().count() == text.lines().count()
-        {
-            let line = text
-                .get(..span.start.min(text.len()))
-                .map_or(0, |t| t.matches('\n').count());
-            let (Some(rendered), Some(written)) =
-                (line_range(text, line), line_range(source, line))
-            else {
-                return d;
-            };
-            if text.get(rendered.clone()) == source.get(written.clone()) {
-                // Unchanged by rendering: the offsets within the line carry over.
-                let start = written.start + (span.start - rendered.start);
-                let end = (written.start + span.end.saturating_sub(rendered.start))
-                    .min(written.end)
-                    .max(start);
-                return d.at(file, start..end);
-            }
-            if let Some(tspan) = line_span(source, line) {
-                return d.at(file, tspan);
-            }
+        let &file = self.files.get(template)?;
+        if source.lines().count() != text.lines().count() {
+            return None;
         }
-        let name = format!(
-            "{} (rendered for {rendered_for})",
-            self.files
-                .get(template)
-                .and_then(|f| sources.get(*f))
-                .map_or_else(|| template.to_string(), |f| f.name.clone())
-        );
-        let id = sources.add(SourceFile::new(name, text.to_string()));
-        d.at(id, span)
+        let line = text
+            .get(..span.start.min(text.len()))
+            .map_or(0, |t| t.matches('\n').count());
+        let rendered = line_range(text, line)?;
+        let written = line_range(source, line)?;
+        if text.get(rendered.clone()) == source.get(written.clone()) {
+            // Unchanged by rendering: the offsets within the line carry over.
+            let start = written.start + (span.start - rendered.start);
+            let end = (written.start + span.end.saturating_sub(rendered.start))
+                .min(written.end)
+                .max(start);
+            return Some(Loc::new(file, start..end));
+        }
+        line_span(source, line).map(|tspan| Loc::new(file, tspan))
     }
 }
 
@@ -214,7 +231,11 @@ pub fn check_inline_size(size: usize, what: &str, loc: &Loc, diags: &mut Diagnos
         diags.push(
             Diagnostic::error(
                 "orgc::limit::inline-policy-size",
-                format!("{what} is {size} characters long without whitespace; AWS allows {MAX}"),
+                format!(
+                    "{what} {} characters long without whitespace; AWS allows {}",
+                    thousands(size),
+                    thousands(MAX)
+                ),
             )
             .at_loc(loc.clone())
             .with_help("move statements into a customer-managed policy, or use wildcards that cover several actions"),

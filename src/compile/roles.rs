@@ -7,6 +7,7 @@ use crate::desired::iam::*;
 use crate::desired::tags;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{Boundary, Model, Role, TrustPrincipal};
+use crate::policy::check::thousands;
 use crate::policy::{PolicyKind, check_document, size_without_whitespace};
 use crate::source::SourceMap;
 
@@ -46,7 +47,11 @@ pub(super) fn roles(
                 continue;
             };
             let trust = trust_policy(model, role, account, diags);
-            check_trust(model, role, &trust, diags);
+            // An entry that could not be generated has been reported; checking the
+            // remainder would only add "empty Statement".
+            if trust.statements().len() == role.trust.len() {
+                check_trust(model, role, &trust, diags);
+            }
             let context = account_context(model, account);
             let mut inline = Vec::new();
             let mut inline_size = 0;
@@ -72,7 +77,7 @@ pub(super) fn roles(
             check_inline_size(
                 inline_size,
                 &format!(
-                    "the inline policies of role `{}` in account `{}` together",
+                    "together, the inline policies of role `{}` in account `{}` are",
                     role.name, account.name
                 ),
                 &role.loc,
@@ -141,7 +146,12 @@ fn check_trust(
         diags.push(
             Diagnostic::error(
                 "orgc::limit::trust-policy-size",
-                format!("the trust policy of role `{}` is {size} characters long without whitespace; the quota is {limit}", role.name),
+                format!(
+                    "the trust policy of role `{}` is {} characters long without whitespace; the quota is {}",
+                    role.name,
+                    thousands(size),
+                    thousands(limit)
+                ),
             )
             .at_loc(role.loc.clone())
             .with_help("trust fewer accounts per entry (an `account` or OU-wide role), or raise `organization.limits.trust_policy_chars` if AWS raised the quota"),

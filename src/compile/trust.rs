@@ -167,19 +167,30 @@ fn with_aws(arns: Vec<String>) -> Option<Statement> {
 
 /// Rule `orgc::trust::mfa-for-service`: an AWS service never presents MFA, so
 /// `require_mfa` on a service entry would make the role impossible to assume.
+///
+/// Rule `orgc::trust::mfa-unavailable` (warning): Identity Center role sessions
+/// come from federation and carry no `aws:MultiFactorAuthPresent`; a `Bool … true`
+/// test on an absent key never matches, so people using the permission set could not
+/// assume the role. MFA for people belongs in Identity Center's sign-in settings.
 fn check_mfa_principal(role: &Role, t: &Trust, diags: &mut Diagnostics) {
-    if let TrustPrincipal::Service(s) = &t.principal {
-        diags.push(
-            Diagnostic::error(
-                "orgc::trust::mfa-for-service",
-                format!("`{s}` can never present MFA"),
+    match &t.principal {
+        TrustPrincipal::Service(s) => diags.push(
+            Diagnostic::error("orgc::trust::mfa-for-service", format!("`{s}` can never present MFA"))
+                .at_loc(t.loc.clone())
+                .with_help(format!("remove `require_mfa` from this entry of role `{}`", role.name)),
+        ),
+        TrustPrincipal::PermissionSet { .. } => diags.push(
+            Diagnostic::warning(
+                "orgc::trust::mfa-unavailable",
+                "Identity Center sessions carry no MFA flag, so this entry's users could never assume the role",
             )
             .at_loc(t.loc.clone())
             .with_help(format!(
-                "remove `require_mfa` from this entry of role `{}`",
+                "remove `require_mfa` from this entry of role `{}` and require MFA at sign-in in Identity Center's settings",
                 role.name
             )),
-        );
+        ),
+        _ => {}
     }
 }
 

@@ -15,13 +15,14 @@ impl Checker {
         effect: Option<Effect>,
     ) -> Option<Condition> {
         let Some(blocks) = node.as_object() else {
-            self.error(
+            self.error_with_help(
                 codes::INVALID_CONDITION,
                 format!(
                     "`Condition` must be an object of operators, not {}",
                     node.kind_name()
                 ),
                 node.span.clone(),
+                r#"write `"Condition": { "StringEquals": { "aws:RequestedRegion": "eu-west-1" } }`"#,
             );
             return None;
         };
@@ -71,13 +72,14 @@ impl Checker {
         operator_text: &str,
     ) -> Option<BTreeMap<String, OneOrMany<serde_json::Value>>> {
         let Some(entries) = node.as_object() else {
-            self.error(
+            self.error_with_help(
                 codes::INVALID_CONDITION,
                 format!(
                     "condition operator `{operator_text}` must map condition keys to values, not {}",
                     node.kind_name()
                 ),
                 node.span.clone(),
+                format!(r#"write `"{operator_text}": {{ "aws:RequestedRegion": "eu-west-1" }}`"#),
             );
             return None;
         };
@@ -121,10 +123,11 @@ impl Checker {
     ) -> Option<OneOrMany<serde_json::Value>> {
         match &node.kind {
             ValueKind::Array(items) if items.is_empty() => {
-                self.error(
+                self.error_with_help(
                     codes::INVALID_CONDITION,
                     format!("condition key `{key}` has an empty list of values"),
                     node.span.clone(),
+                    "give at least one value, or remove the key",
                 );
                 None
             }
@@ -145,13 +148,14 @@ impl Checker {
         match node.kind {
             ValueKind::String(_) | ValueKind::Number(_) | ValueKind::Bool(_) => true,
             _ => {
-                self.error(
+                self.error_with_help(
                     codes::INVALID_CONDITION,
                     format!(
                         "values of condition key `{key}` must be strings, numbers or booleans, not {}",
                         node.kind_name()
                     ),
                     node.span.clone(),
+                    format!(r#"write `"{key}": "value"` or a list of such values"#),
                 );
                 false
             }

@@ -372,6 +372,12 @@ fn sids_are_alphanumeric_and_unique() {
         span.start > text.find("Read").unwrap(),
         "points at the second"
     );
+    let first = text.find(r#""Read""#).unwrap();
+    assert_eq!(
+        checked.problems[0].labels,
+        [(first..first + 6, "first used here".to_owned())],
+        "labels the first"
+    );
     let text = identity(&format!("{},{},{}", s("Read"), s("Read2"), s("")));
     assert_clean(&text, PolicyKind::Identity);
 }
