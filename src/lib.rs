@@ -8,6 +8,7 @@
 //! [`emit`] (the output tree). Diagnostics from every stage are collected in one
 //! [`diagnostic::Diagnostics`].
 
+pub mod access;
 pub mod cli;
 pub mod compile;
 pub mod desired;
@@ -37,6 +38,8 @@ pub struct Checked {
     pub input_files: Vec<source::FileId>,
     pub model: Option<model::Model>,
     pub desired: Option<compile::DesiredState>,
+    /// The access audit of the compiled org.
+    pub access: Option<access::AccessReport>,
     pub diagnostics: Diagnostics,
 }
 
@@ -87,9 +90,16 @@ pub fn check(inputs: load::Inputs) -> Checked {
     let model = parse::parse(&sources, &mut diagnostics)
         .and_then(|spec| resolve::resolve(&spec, &templates, &mut diagnostics));
     let mut desired = None;
+    let mut access_report = None;
     if let Some(m) = &model {
         let policies = compile::PolicySources::load(&sources, &template_files, &mut diagnostics);
         desired = compile::compile(m, &policies, &mut sources, &mut diagnostics);
+        if let Some(d) = desired.as_mut() {
+            let report = access::analyse(m, d, &mut diagnostics);
+            access::check_deny_access(m, &report, &mut diagnostics);
+            d.access_audit = report.rows.iter().map(|r| r.to_json(m)).collect();
+            access_report = Some(report);
+        }
     }
     let ok = !diagnostics.has_errors();
     Checked {
@@ -97,6 +107,7 @@ pub fn check(inputs: load::Inputs) -> Checked {
         input_files,
         model: if ok { model } else { None },
         desired: if ok { desired } else { None },
+        access: if ok { access_report } else { None },
         diagnostics,
     }
 }

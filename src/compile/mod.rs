@@ -6,7 +6,7 @@ mod policies;
 mod roles;
 pub mod trust;
 
-pub use policies::PolicySources;
+pub use policies::{PolicySources, partition};
 
 use crate::desired::iam::RoleFile;
 use crate::desired::identity_center::{AssignmentsFile, PermissionSetFile};
@@ -22,6 +22,9 @@ pub struct DesiredState {
     pub assignments: AssignmentsFile,
     /// (account name, role name, file), sorted.
     pub roles: Vec<(String, String, RoleFile)>,
+    /// Every (principal, account, level, path) of the access audit; filled in after
+    /// compilation, from the compiled policies.
+    pub access_audit: Vec<crate::access::AccessJson>,
 }
 
 /// Compile the model. Returns `None` when any policy failed its checks.
@@ -42,5 +45,6 @@ pub fn compile(
         permission_sets,
         assignments,
         roles,
+        access_audit: Vec::new(),
     })
 }

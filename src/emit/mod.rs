@@ -42,6 +42,10 @@ pub fn build_tree(state: &DesiredState, inputs: &[&SourceFile]) -> Tree {
         "identity-center/assignments.json".to_string(),
         to_json_file(&state.assignments),
     );
+    tree.insert(
+        "audit/access.json".to_string(),
+        to_json_file(&state.access_audit),
+    );
     for (account, role, file) in &state.roles {
         tree.insert(
             format!("iam/{account}/roles/{role}.json"),
