@@ -17,7 +17,7 @@ use std::collections::HashMap;
 pub enum Held {
     Document {
         name: String,
-        document: PolicyDocument,
+        document: Box<PolicyDocument>,
         level: Option<AccessLevel>,
     },
     Invisible {
@@ -130,7 +130,7 @@ pub fn managed(model: &Model, refs: &[PolicyRef], cache: &mut LevelCache) -> Vec
                 });
             Some(Held::Document {
                 name,
-                document: resolved.policy.document.clone(),
+                document: Box::new(resolved.policy.document.clone()),
                 level,
             })
         })
@@ -304,7 +304,7 @@ pub fn collect(model: &Model, desired: &DesiredState, cache: &mut LevelCache) ->
             if let Some(doc) = inline_ps.get(ps.name.as_str()) {
                 policies.push(Held::Document {
                     name: "inline policy".to_string(),
-                    document: (*doc).clone(),
+                    document: Box::new((*doc).clone()),
                     level: None,
                 });
             }
@@ -357,7 +357,7 @@ pub fn collect(model: &Model, desired: &DesiredState, cache: &mut LevelCache) ->
         let mut policies = shared;
         policies.extend(file.put_role_policy.iter().map(|p| Held::Document {
             name: p.policy_name.clone(),
-            document: p.policy_document.clone(),
+            document: Box::new(p.policy_document.clone()),
             level: None,
         }));
         roles.insert(
