@@ -9,6 +9,7 @@
 mod graph;
 mod guardrail;
 mod holders;
+pub mod report;
 
 pub use guardrail::check_deny_access;
 
