@@ -2,7 +2,8 @@
 //! whole: every code documented and produced, and no panic on any AWS-managed policy.
 
 use super::*;
-use crate::policy::check::check;
+use crate::policy::check::{check, check_document};
+use crate::policy::document::Principal;
 use crate::policy::managed_policies;
 
 /// A policy a check must report (`fires`) or must leave alone.
@@ -245,4 +246,38 @@ fn degenerate_documents_do_not_panic() {
     for kind in [PolicyKind::Identity, PolicyKind::Trust] {
         let _ = lint(&hollow, kind);
     }
+}
+
+/// Every trust form of the org format, as `orgc` generates it, must lint clean: otherwise
+/// every org using that form would have to acknowledge a finding about orgc's own output.
+#[test]
+fn generated_trust_forms_are_clean() {
+    let assume = |principal: Principal| {
+        Statement::allow()
+            .with_principal(principal)
+            .with_action("sts:AssumeRole")
+    };
+    let doc = PolicyDocument::new(vec![
+        assume(Principal::aws("arn:aws:iam::111122223333:role/ops/ci"))
+            .with_sid("RoleCi")
+            .with_condition("Bool", "aws:MultiFactorAuthPresent", true),
+        assume(Principal::aws("arn:aws:iam::111122223333:root"))
+            .with_sid("PermissionSetAdmin")
+            .with_condition(
+                "ArnLike",
+                "aws:PrincipalArn",
+                "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_Admin_*",
+            ),
+        assume(Principal::service("ecs-tasks.amazonaws.com"))
+            .with_sid("ServiceEcsTasks")
+            .with_condition("StringEquals", "aws:SourceAccount", "444455556666"),
+        assume(Principal::aws("arn:aws:iam::999988887777:root"))
+            .with_sid("External999988887777")
+            .with_condition("StringEquals", "sts:ExternalId", "vendor-42"),
+        assume(Principal::aws("arn:aws:iam::555566667777:root"))
+            .with_sid("AccountSecurity")
+            .with_condition("StringEquals", "aws:PrincipalOrgID", "o-abcdefghij"),
+    ]);
+    assert!(!check_document(&doc, PolicyKind::Trust).has_errors());
+    assert_eq!(lint(&doc, PolicyKind::Trust), Vec::<Finding>::new());
 }
