@@ -29,7 +29,11 @@ pub fn select(model: &Model, report: &AccessReport, f: &Filter) -> Vec<AccessJso
 }
 
 fn via_text(r: &AccessJson) -> String {
-    let mut s = if r.via.is_empty() { "(its own access)".to_string() } else { r.via.join(" → ") };
+    let mut s = if r.via.is_empty() {
+        "(its own access)".to_string()
+    } else {
+        r.via.join(" → ")
+    };
     if r.unverified {
         s.push_str("  [unverified: relies on a policy orgc cannot see]");
     }
@@ -54,7 +58,12 @@ pub fn text(rows: &[AccessJson]) -> String {
     for (account, list) in by_account(rows) {
         out.push_str(&format!("{account}\n"));
         for r in list {
-            out.push_str(&format!("  {:<5}  {:<width$}  {}\n", r.level, r.principal, via_text(r)));
+            out.push_str(&format!(
+                "  {:<5}  {:<width$}  {}\n",
+                r.level,
+                r.principal,
+                via_text(r)
+            ));
         }
         out.push('\n');
     }
@@ -68,7 +77,9 @@ pub fn markdown(rows: &[AccessJson]) -> String {
     }
     let mut out = String::new();
     for (account, list) in by_account(rows) {
-        out.push_str(&format!("### `{account}`\n\n| level | principal | via |\n|---|---|---|\n"));
+        out.push_str(&format!(
+            "### `{account}`\n\n| level | principal | via |\n|---|---|---|\n"
+        ));
         for r in list {
             let via = via_text(r).replace('|', "\\|");
             out.push_str(&format!("| {} | `{}` | {} |\n", r.level, r.principal, via));

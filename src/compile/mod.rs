@@ -2,6 +2,7 @@
 //! (which runs this stage in memory) and `compile` (which then writes) agree exactly.
 
 mod identity_center;
+mod lint;
 mod policies;
 mod roles;
 pub mod trust;
@@ -35,9 +36,11 @@ pub fn compile(
     diags: &mut Diagnostics,
 ) -> Option<DesiredState> {
     let before = diags.has_errors();
-    let permission_sets = identity_center::permission_sets(model, policies, sources, diags);
+    let mut lints = lint::LintCache::default();
+    let permission_sets =
+        identity_center::permission_sets(model, policies, &mut lints, sources, diags);
     let assignments = identity_center::assignments(model);
-    let roles = roles::roles(model, policies, sources, diags);
+    let roles = roles::roles(model, policies, &mut lints, sources, diags);
     if diags.has_errors() && !before {
         return None;
     }

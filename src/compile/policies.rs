@@ -98,6 +98,40 @@ impl PolicySources {
         }
     }
 
+    /// Lint a rendered policy, placing each finding on its statement in the template.
+    #[allow(clippy::too_many_arguments)]
+    pub fn lint_rendered(
+        &self,
+        template: &str,
+        rendered: &RenderedPolicy,
+        requested_at: &Loc,
+        rendered_for: &str,
+        owner: &mut super::lint::Owner<'_>,
+        cache: &mut super::lint::LintCache,
+        sources: &mut SourceMap,
+        diags: &mut Diagnostics,
+    ) {
+        let mut place = |statement: Option<usize>| {
+            let span = statement.and_then(|i| super::lint::statement_span(&rendered.text, i));
+            let probe = Problem {
+                span: span.or(Some(0..0)),
+                ..Problem::warning("orgc::lint", "")
+            };
+            self.place(template, &rendered.text, &probe, rendered_for, sources)
+                .with_label(requested_at.clone(), format!("rendered for {rendered_for}"))
+        };
+        super::lint::lint_policy(
+            cache,
+            &rendered.document,
+            PolicyKind::Identity,
+            &rendered.text,
+            template,
+            owner,
+            &mut place,
+            diags,
+        );
+    }
+
     /// A problem whose span is in rendered text: shown in the template when the
     /// rendering kept the template's lines — on the exact characters when that line
     /// came out unchanged, else on the whole line — and otherwise in the rendered

@@ -1,6 +1,7 @@
 //! Cross-account roles: one `CreateRole` per (role, target account) with its trust
 //! policy, inline policies rendered for that account, and attached managed policies.
 
+use super::lint::{LintCache, Owner, check_acknowledgements, lint_policy};
 use super::policies::{PolicySources, account_context, check_inline_size, diagnostic, managed_arn};
 use super::trust::{self, trust_policy};
 use crate::desired::iam::*;
@@ -17,11 +18,13 @@ pub type RoleInstance = (String, String, RoleFile);
 pub(super) fn roles(
     model: &Model,
     policies: &PolicySources,
+    lints: &mut LintCache,
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
 ) -> Vec<RoleInstance> {
     let mut out = Vec::new();
     for role in &model.roles {
+        let mut owner = Owner::new(format!("role `{}`", role.name), &role.acknowledge);
         check_permission_set_trust(model, role, diags);
         // Resolved once per role: the ARNs do not depend on the account.
         let mut attached: Vec<AttachRolePolicy> = role
@@ -51,6 +54,29 @@ pub(super) fn roles(
             // remainder would only add "empty Statement".
             if trust.statements().len() == role.trust.len() {
                 check_trust(model, role, &trust, diags);
+                let text = serde_json::to_string(&trust).unwrap_or_default();
+                // Statement i was generated from trust entry i.
+                let mut place = |statement: Option<usize>| {
+                    let loc = statement
+                        .and_then(|i| role.trust.get(i))
+                        .map_or_else(|| role.loc.clone(), |t| t.loc.clone());
+                    Diagnostic::warning("orgc::lint", "")
+                        .at_loc(loc)
+                        .with_note(format!(
+                            "in the trust policy generated for role `{}`",
+                            role.name
+                        ))
+                };
+                lint_policy(
+                    lints,
+                    &trust,
+                    PolicyKind::Trust,
+                    &text,
+                    "trust policy",
+                    &mut owner,
+                    &mut place,
+                    diags,
+                );
             }
             let context = account_context(model, account);
             let mut inline = Vec::new();
@@ -67,6 +93,16 @@ pub(super) fn roles(
                 ) else {
                     continue;
                 };
+                policies.lint_rendered(
+                    &t.template,
+                    &rendered,
+                    &t.loc,
+                    &format!("role `{}` in account `{}`", role.name, account.name),
+                    &mut owner,
+                    lints,
+                    sources,
+                    diags,
+                );
                 inline_size += rendered.size;
                 inline.push(PutRolePolicy {
                     policy_name: policy_name.clone(),
@@ -116,6 +152,7 @@ pub(super) fn roles(
                 },
             ));
         }
+        check_acknowledgements(&owner, &role.loc, diags);
     }
     out.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
     out

@@ -122,7 +122,6 @@ pub mod codes {
     pub const UNKNOWN_CONDITION_OPERATOR: &str = "orgc::policy::unknown-condition-operator";
     pub const NULL_IF_EXISTS: &str = "orgc::policy::null-if-exists";
     pub const INVALID_CONDITION: &str = "orgc::policy::invalid-condition";
-    pub const FOR_ALL_VALUES_WITH_ALLOW: &str = "orgc::policy::for-all-values-with-allow";
     pub const WILDCARD_WITHOUT_LIKE: &str = "orgc::policy::wildcard-without-like";
     pub const UNKNOWN_MANAGED_POLICY: &str = "orgc::policy::unknown-managed-policy";
     pub const INVALID_MANAGED_POLICY_ARN: &str = "orgc::policy::invalid-managed-policy-arn";

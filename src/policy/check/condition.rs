@@ -2,18 +2,14 @@
 //! and warnings for the two common ways a condition silently means something else.
 
 use super::Checker;
-use super::operators::{self, Operator, SetQualifier};
-use crate::policy::document::{Condition, Effect, OneOrMany};
+use super::operators::{self, Operator};
+use crate::policy::document::{Condition, OneOrMany};
 use crate::policy::json::{SpannedValue, ValueKind};
 use crate::policy::problem::{Problem, codes};
 use std::collections::{BTreeMap, HashMap};
 
 impl Checker {
-    pub(super) fn condition(
-        &mut self,
-        node: &SpannedValue,
-        effect: Option<Effect>,
-    ) -> Option<Condition> {
+    pub(super) fn condition(&mut self, node: &SpannedValue) -> Option<Condition> {
         let Some(blocks) = node.as_object() else {
             self.error_with_help(
                 codes::INVALID_CONDITION,
@@ -37,24 +33,8 @@ impl Checker {
                     None
                 }
             };
-            if let Some(op) = operator
-                && op.qualifier == Some(SetQualifier::ForAllValues)
-                && effect == Some(Effect::Allow)
-            {
-                self.push(
-                    Problem::warning(
-                        codes::FOR_ALL_VALUES_WITH_ALLOW,
-                        format!(
-                            "`{}` in an `Allow` statement is also true when the key is absent",
-                            block.key
-                        ),
-                    )
-                    .with_span(block.key_span.clone())
-                    .with_help(
-                        "use `ForAnyValue:`, or add a `Null` condition that requires the key",
-                    ),
-                );
-            }
+            // `ForAllValues:` in an `Allow` is the lint's concern
+            // (`orgc::lint::for-all-values-with-allow`), which knows the safe patterns.
             match self.condition_keys(&block.value, operator.as_ref(), &block.key) {
                 Some(keys) => {
                     condition.insert(block.key.clone(), keys);

@@ -50,7 +50,7 @@ impl Checker {
                         statement.not_resource = resources;
                     }
                 }
-                "Condition" => statement.condition = self.condition(value, effect),
+                "Condition" => statement.condition = self.condition(value),
                 other => self.unknown_element(
                     "statement",
                     other,
