@@ -182,3 +182,11 @@ require_mfa = true
     );
     assert!(stderr.contains("org/org.toml:29:1"), "{stderr}");
 }
+
+#[test]
+fn readme_documents_every_lint() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    for info in orgc::policy::lint::all_lints() {
+        assert!(readme.contains(&format!("`{}`", info.code)), "README does not document {}", info.code);
+    }
+}
