@@ -29,8 +29,10 @@ pub mod toml_json;
 use diagnostic::Diagnostics;
 use source::SourceMap;
 
-/// The result of checking an org: the resolved model and the compiled desired state
-/// when there were no errors, and every diagnostic found either way.
+/// The result of checking an org: every diagnostic found, and as much of the model,
+/// the compiled desired state and the access audit as could be built. They may exist
+/// while there are errors (a failed guardrail is an error, and its audit is what
+/// explains it): anything that writes output must check the diagnostics first.
 pub struct Checked {
     pub sources: SourceMap,
     /// The org files and templates that were read (not the rendered texts that
@@ -44,8 +46,11 @@ pub struct Checked {
 }
 
 impl Checked {
-    /// The output tree, when the org compiled.
+    /// The output tree, when the org compiled without errors.
     pub fn tree(&self) -> Option<emit::Tree> {
+        if self.diagnostics.has_errors() {
+            return None;
+        }
         let desired = self.desired.as_ref()?;
         let inputs: Vec<&source::SourceFile> = self
             .input_files
@@ -101,13 +106,12 @@ pub fn check(inputs: load::Inputs) -> Checked {
             access_report = Some(report);
         }
     }
-    let ok = !diagnostics.has_errors();
     Checked {
         sources,
         input_files,
-        model: if ok { model } else { None },
-        desired: if ok { desired } else { None },
-        access: if ok { access_report } else { None },
+        model,
+        desired,
+        access: access_report,
         diagnostics,
     }
 }
