@@ -9,6 +9,7 @@
 //! output tree). Diagnostics from every stage are collected in one
 //! [`diagnostic::Diagnostics`].
 
+pub mod access;
 pub mod cli;
 pub mod compile;
 pub mod desired;
@@ -30,8 +31,10 @@ pub mod toml_json;
 use diagnostic::Diagnostics;
 use source::SourceMap;
 
-/// The result of checking an org: the resolved model and the compiled desired state
-/// when there were no errors, and every diagnostic found either way.
+/// The result of checking an org: every diagnostic found, and as much of the model,
+/// the compiled desired state and the access audit as could be built. They may exist
+/// while there are errors (a failed guardrail is an error, and its audit is what
+/// explains it): anything that writes output must check the diagnostics first.
 pub struct Checked {
     pub sources: SourceMap,
     /// The org files and templates that were read (not the rendered texts that
@@ -39,23 +42,19 @@ pub struct Checked {
     pub input_files: Vec<source::FileId>,
     pub model: Option<model::Model>,
     pub desired: Option<compile::DesiredState>,
+    /// The access audit of the compiled org.
+    pub access: Option<access::AccessReport>,
     pub diagnostics: Diagnostics,
-    /// The analysed network whenever the org resolved, also when a later check (a
-    /// guardrail, a policy) failed, so that audits still answer.
+    /// The analysed network, whenever the org resolved.
     pub network: Option<network::analysis::Analysis>,
-    /// The resolved model when `model` is `None` only because a check after
-    /// resolution failed; see [`Checked::resolved_model`].
-    pub resolved: Option<model::Model>,
 }
 
 impl Checked {
-    /// The resolved model, whether or not the checks after resolution passed.
-    pub fn resolved_model(&self) -> Option<&model::Model> {
-        self.model.as_ref().or(self.resolved.as_ref())
-    }
-
-    /// The output tree, when the org compiled.
+    /// The output tree, when the org compiled without errors.
     pub fn tree(&self) -> Option<emit::Tree> {
+        if self.diagnostics.has_errors() {
+            return None;
+        }
         let desired = self.desired.as_ref()?;
         let inputs: Vec<&source::SourceFile> = self
             .input_files
@@ -104,20 +103,25 @@ pub fn check(inputs: load::Inputs) -> Checked {
         network::guardrails::check(m, n, &mut diagnostics);
     }
     let mut desired = None;
+    let mut access_report = None;
     if let (Some(m), Some(n)) = (&model, &network) {
         let policies = compile::PolicySources::load(&sources, &template_files, &mut diagnostics);
         desired = compile::compile(m, n, &policies, &mut sources, &mut diagnostics);
+        if let Some(d) = desired.as_mut() {
+            let report = access::analyse(m, d, &mut diagnostics);
+            access::check_deny_access(m, &report, &mut diagnostics);
+            d.access_audit = report.rows.iter().map(|r| r.to_json(m)).collect();
+            access_report = Some(report);
+        }
     }
-    let ok = !diagnostics.has_errors();
-    let (model, resolved) = if ok { (model, None) } else { (None, model) };
     Checked {
         sources,
         input_files,
         model,
-        desired: if ok { desired } else { None },
+        desired,
+        access: access_report,
         diagnostics,
         network,
-        resolved,
     }
 }
 

@@ -131,3 +131,66 @@ fn cli_definition_is_consistent() {
     use clap::CommandFactory;
     orgc::cli::Cli::command().debug_assert();
 }
+
+#[test]
+fn require_mfa_on_a_permission_set_entry_warns_that_it_would_lock_users_out() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("org")).unwrap();
+    std::fs::write(
+        dir.path().join("org/org.toml"),
+        r#"
+[organization]
+name = "m"
+management_account = "mgmt"
+home_region = "eu-west-1"
+
+[identity_center]
+instance_arn = "arn:aws:sso:::instance/ssoins-0123456789abcdef"
+identity_store_id = "d-0123456789"
+
+[accounts.mgmt]
+id = "111111111111"
+
+[accounts.tools]
+id = "222222222222"
+
+[groups.ops]
+
+[permission_sets.Ops]
+
+[[assignments]]
+permission_set = "Ops"
+groups = ["ops"]
+targets = { accounts = ["tools"] }
+
+[roles.deployer]
+targets = { accounts = ["mgmt"] }
+
+[[roles.deployer.trust]]
+permission_set = "Ops"
+accounts = ["tools"]
+require_mfa = true
+"#,
+    )
+    .unwrap();
+    let out = orgc(dir.path(), &["validate", "org"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("warning[orgc::trust::mfa-unavailable]"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("org/org.toml:29:1"), "{stderr}");
+}
+
+#[test]
+fn readme_documents_every_lint() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    for info in orgc::policy::lint::all_lints() {
+        assert!(
+            readme.contains(&format!("`{}`", info.code)),
+            "README does not document {}",
+            info.code
+        );
+    }
+}

@@ -344,3 +344,74 @@ fn unknown_names_are_usage_errors_with_a_hint() {
         &["audit", "network", "--by", "spoke", "--from", "inspection"],
     );
 }
+
+/// An org whose one table learns `spokes × cidrs` propagated routes, plus
+/// `statics` static routes that shadow the first propagated ones.
+fn quota_org(spokes: usize, cidrs: usize, statics: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("org")).unwrap();
+    let mut t = String::from(
+        "[organization]\nname = \"quota\"\nmanagement_account = \"m\"\nhome_region = \"eu-west-1\"\n\n[accounts.m]\nid = \"111111111111\"\n\n[transit_gateways.hub]\naccount = \"m\"\n\n[transit_gateways.hub.route_tables.all]\nroutes = [\n",
+    );
+    // Spoke s, CIDR c: 10.s.(c/16).((c%16)*16)/28
+    let cidr = |s: usize, c: usize| format!("10.{s}.{}.{}/28", c / 16, (c % 16) * 16);
+    for i in 0..statics {
+        t.push_str(&format!(
+            "  {{ destination = \"{}\", blackhole = true }},\n",
+            cidr(0, i)
+        ));
+    }
+    t.push_str("]\n");
+    for s in 0..spokes {
+        let list: Vec<String> = (0..cidrs).map(|c| format!("\"{}\"", cidr(s, c))).collect();
+        t.push_str(&format!(
+            "\n[spokes.s{s}]\naccount = \"m\"\ntransit_gateway = \"hub\"\ncidrs = [{}]\nassociate = \"all\"\npropagate = [\"all\"]\n",
+            list.join(", ")
+        ));
+    }
+    std::fs::write(dir.path().join("org/org.toml"), t).unwrap();
+    dir
+}
+
+/// The resolver's route quota and the compiled route counts agree: propagated
+/// routes count, and so does a propagation a static route shadows.
+#[test]
+fn the_route_quota_counts_what_the_gateway_holds() {
+    let at_limit = quota_org(100, 100, 0);
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    run_ok(
+        at_limit.path(),
+        &["compile", "org", "--out", out.to_str().unwrap()],
+    );
+    let gw: Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("network/hub/transit-gateway.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(gw["RouteCount"]["Total"], 10_000);
+    assert_eq!(gw["RouteCount"]["Propagated"], 10_000);
+
+    let over = quota_org(100, 100, 1);
+    let res = orgc(over.path(), &["validate", "org"]);
+    assert_eq!(res.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&res.stderr);
+    assert!(stderr.contains("orgc::limit::routes"), "{stderr}");
+    assert!(
+        stderr.contains("10001 routes (1 static, 10000 propagated)"),
+        "{stderr}"
+    );
+
+    let shadowing = quota_org(10, 10, 3);
+    run_ok(
+        shadowing.path(),
+        &["compile", "org", "--out", out.to_str().unwrap()],
+    );
+    let gw: Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("network/hub/transit-gateway.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        gw["RouteCount"],
+        serde_json::json!({"StaticRoutes": 3, "Propagated": 97, "Shadowed": 3, "Total": 103})
+    );
+}

@@ -67,7 +67,7 @@ fn network(args: &NetworkArgs) -> u8 {
     let checked = crate::check(inputs);
     let diags = checked.diagnostics.clone().sorted();
     let failed = args.org.report.emit(&diags, &checked.sources);
-    let (Some(model), Some(net)) = (checked.resolved_model(), &checked.network) else {
+    let (Some(model), Some(net)) = (checked.model.as_ref(), &checked.network) else {
         if !args.org.report.quiet {
             eprintln!("error: the org has errors; no audit");
         }

@@ -69,7 +69,7 @@ pub fn run(args: &CompileArgs) -> u8 {
         && let (Some(model), Some(desired)) = (&checked.model, &checked.desired)
     {
         println!(
-            "compiled org `{}` into {out}/: {} ({}, {})",
+            "compiled org `{}` into {out}/: {} ({}, {}, {})",
             model.org.name,
             plural(tree.len(), "file", "files"),
             plural(
@@ -82,6 +82,7 @@ pub fn run(args: &CompileArgs) -> u8 {
                 "assignment",
                 "assignments"
             ),
+            plural(desired.roles.len(), "role instance", "role instances"),
         );
     }
     EXIT_OK

@@ -22,7 +22,10 @@ pub fn run(args: &ValidateArgs) -> u8 {
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .count();
-    let warnings = diags.len() - errors;
+    let warnings = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
     if !args.org.report.quiet {
         let problems = format!(
             "{}, {}",

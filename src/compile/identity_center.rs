@@ -1,5 +1,6 @@
 //! Permission sets and account assignments.
 
+use super::lint::{LintCache, Owner, check_acknowledgements};
 use super::policies::{PolicySources, check_inline_size, managed_arn, org_wide_context};
 use crate::desired::identity_center::*;
 use crate::desired::{CustomerManagedPolicyReference, tags};
@@ -12,6 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 pub(super) fn permission_sets(
     model: &Model,
     policies: &PolicySources,
+    lints: &mut LintCache,
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
 ) -> Vec<(String, PermissionSetFile)> {
@@ -23,6 +25,7 @@ pub(super) fn permission_sets(
     let context = org_wide_context(model);
     let mut out = Vec::with_capacity(model.permission_sets.len());
     for ps in &model.permission_sets {
+        let mut owner = Owner::new(format!("permission set `{}`", ps.name), &ps.acknowledge);
         let inline = ps.inline_policy.as_ref().and_then(|t| {
             let rendered = policies.render(
                 &t.template,
@@ -35,8 +38,18 @@ pub(super) fn permission_sets(
             )?;
             check_inline_size(
                 rendered.size,
-                &format!("the inline policy of permission set `{}`", ps.name),
+                &format!("the inline policy of permission set `{}` is", ps.name),
                 &t.loc,
+                diags,
+            );
+            policies.lint_rendered(
+                &t.template,
+                &rendered,
+                &t.loc,
+                &format!("permission set `{}`", ps.name),
+                &mut owner,
+                lints,
+                sources,
                 diags,
             );
             Some(PutInlinePolicy {
@@ -44,6 +57,7 @@ pub(super) fn permission_sets(
                 inline_policy: rendered.document,
             })
         });
+        check_acknowledgements(&owner, &ps.loc, diags);
         let mut managed: Vec<AttachManagedPolicy> = ps
             .managed_policies
             .iter()

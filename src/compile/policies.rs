@@ -4,16 +4,20 @@
 //! at the rendered text, shown as a file of its own.
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::model::{Model, PolicyRef};
+use crate::model::{Account, Model, PolicyRef};
+use crate::policy::check::thousands;
 use crate::policy::{self, PolicyKind, Problem, RenderedPolicy, Templates};
 use crate::source::{FileId, Loc, SourceFile, SourceMap};
 use serde_json::{Map, Value, json};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The loaded templates and the file each came from.
 pub struct PolicySources {
     pub templates: Templates,
     files: BTreeMap<String, FileId>,
+    /// Templates that failed to load; their problems are already reported, and
+    /// rendering them would only add a misleading "unknown template".
+    failed: BTreeSet<String>,
 }
 
 impl PolicySources {
@@ -30,7 +34,12 @@ impl PolicySources {
             }
         }
         let (templates, problems) = Templates::load(pairs);
-        let this = PolicySources { templates, files };
+        let failed = problems.iter().map(|p| p.template.clone()).collect();
+        let this = PolicySources {
+            templates,
+            files,
+            failed,
+        };
         for p in problems {
             diags.push(this.in_template(&p.template, p.problem));
         }
@@ -39,11 +48,13 @@ impl PolicySources {
 
     fn in_template(&self, template: &str, p: Problem) -> Diagnostic {
         let d = diagnostic(&p);
-        match (self.files.get(template), p.span) {
-            (Some(&file), Some(span)) => d.at(file, span),
-            (Some(&file), None) => d.at(file, 0..0),
-            _ => d,
-        }
+        let Some(&file) = self.files.get(template) else {
+            return d;
+        };
+        let d = d.at(file, p.span.clone().unwrap_or(0..0));
+        p.labels.iter().fold(d, |d, (span, message)| {
+            d.with_label(Loc::new(file, span.clone()), message.clone())
+        })
     }
 
     /// Render a template and check it as a policy. Problems point into the template
@@ -59,6 +70,9 @@ impl PolicySources {
         sources: &mut SourceMap,
         diags: &mut Diagnostics,
     ) -> Option<RenderedPolicy> {
+        if self.failed.contains(template) {
+            return None;
+        }
         match self.templates.render_and_check(template, context, kind) {
             Ok(r) => {
                 for w in &r.warnings {
@@ -84,8 +98,44 @@ impl PolicySources {
         }
     }
 
-    /// A problem whose span is in rendered text: shown on the template's line when the
-    /// rendering kept the template's lines, else in the rendered text itself.
+    /// Lint a rendered policy, placing each finding on its statement in the template.
+    #[allow(clippy::too_many_arguments)]
+    pub fn lint_rendered(
+        &self,
+        template: &str,
+        rendered: &RenderedPolicy,
+        requested_at: &Loc,
+        rendered_for: &str,
+        owner: &mut super::lint::Owner<'_>,
+        cache: &mut super::lint::LintCache,
+        sources: &mut SourceMap,
+        diags: &mut Diagnostics,
+    ) {
+        let mut place = |statement: Option<usize>| {
+            let span = statement.and_then(|i| super::lint::statement_span(&rendered.text, i));
+            let probe = Problem {
+                span: span.or(Some(0..0)),
+                ..Problem::warning("orgc::lint", "")
+            };
+            self.place(template, &rendered.text, &probe, rendered_for, sources)
+                .with_label(requested_at.clone(), format!("rendered for {rendered_for}"))
+        };
+        super::lint::lint_policy(
+            cache,
+            &rendered.document,
+            PolicyKind::Identity,
+            &rendered.text,
+            template,
+            owner,
+            &mut place,
+            diags,
+        );
+    }
+
+    /// A problem whose span is in rendered text: shown in the template when the
+    /// rendering kept the template's lines — on the exact characters when that line
+    /// came out unchanged, else on the whole line — and otherwise in the rendered
+    /// text itself, added as a file of its own.
     fn place(
         &self,
         template: &str,
@@ -96,27 +146,61 @@ impl PolicySources {
     ) -> Diagnostic {
         let d = diagnostic(p);
         let Some(span) = p.span.clone() else { return d };
-        let source = self.templates.source(template).unwrap_or_default();
-        if let Some(&file) = self.files.get(template)
-            && source.lines().count() == text.lines().count()
-        {
-            let line = text
-                .get(..span.start.min(text.len()))
-                .map_or(0, |t| t.matches('\n').count());
-            if let Some(tspan) = line_span(source, line) {
-                return d.at(file, tspan);
-            }
-        }
-        let name = format!(
-            "{} (rendered for {rendered_for})",
-            self.files
-                .get(template)
-                .and_then(|f| sources.get(*f))
-                .map_or_else(|| template.to_string(), |f| f.name.clone())
-        );
-        let id = sources.add(SourceFile::new(name, text.to_string()));
-        d.at(id, span)
+        // The rendered text is added as a file at most once, shared by the labels.
+        let mut rendered_file = None;
+        let mut locate = |span: std::ops::Range<usize>| {
+            self.in_source(template, text, span.clone())
+                .unwrap_or_else(|| {
+                    let id = *rendered_file.get_or_insert_with(|| {
+                        let name = format!(
+                            "{} (rendered for {rendered_for})",
+                            self.files
+                                .get(template)
+                                .and_then(|f| sources.get(*f))
+                                .map_or_else(|| template.to_string(), |f| f.name.clone())
+                        );
+                        sources.add(SourceFile::new(name, text.to_string()))
+                    });
+                    Loc::new(id, span)
+                })
+        };
+        let d = d.at_loc(locate(span));
+        p.labels.iter().fold(d, |d, (span, message)| {
+            d.with_label(locate(span.clone()), message.clone())
+        })
     }
+
+    /// Where a span of the rendered text is in the template, when the rendering kept
+    /// the template's lines: the exact characters when that line came out unchanged,
+    /// else the whole line.
+    fn in_source(&self, template: &str, text: &str, span: std::ops::Range<usize>) -> Option<Loc> {
+        let source = self.templates.source(template).unwrap_or_default();
+        let &file = self.files.get(template)?;
+        if source.lines().count() != text.lines().count() {
+            return None;
+        }
+        let line = text
+            .get(..span.start.min(text.len()))
+            .map_or(0, |t| t.matches('\n').count());
+        let rendered = line_range(text, line)?;
+        let written = line_range(source, line)?;
+        if text.get(rendered.clone()) == source.get(written.clone()) {
+            // Unchanged by rendering: the offsets within the line carry over.
+            let start = written.start + (span.start - rendered.start);
+            let end = (written.start + span.end.saturating_sub(rendered.start))
+                .min(written.end)
+                .max(start);
+            return Some(Loc::new(file, start..end));
+        }
+        line_span(source, line).map(|tspan| Loc::new(file, tspan))
+    }
+}
+
+/// The byte range of line `n` (0-based), without its line break.
+fn line_range(text: &str, n: usize) -> Option<std::ops::Range<usize>> {
+    let start: usize = text.split_inclusive('\n').take(n).map(str::len).sum();
+    let line = text.get(start..)?.split('\n').next()?;
+    Some(start..start + line.len())
 }
 
 /// The span of line `n` (0-based) without its indentation and line break.
@@ -181,10 +265,29 @@ pub fn check_inline_size(size: usize, what: &str, loc: &Loc, diags: &mut Diagnos
         diags.push(
             Diagnostic::error(
                 "orgc::limit::inline-policy-size",
-                format!("{what} is {size} characters long without whitespace; AWS allows {MAX}"),
+                format!(
+                    "{what} {} characters long without whitespace; AWS allows {}",
+                    thousands(size),
+                    thousands(MAX)
+                ),
             )
             .at_loc(loc.clone())
             .with_help("move statements into a customer-managed policy, or use wildcards that cover several actions"),
         );
     }
+}
+/// The context of a policy rendered for one account: `org`, `vars` (the org's,
+/// overridden by the account's) and `account`.
+pub fn account_context(model: &Model, account: &Account) -> Value {
+    let mut vars = model.org.vars.clone();
+    vars.extend(account.vars.clone());
+    let ou = account
+        .ou
+        .and_then(|o| model.ous.get(o))
+        .map(|o| o.name.clone());
+    json!({
+        "org": org_context(model),
+        "vars": vars,
+        "account": { "name": account.name, "id": account.id, "ou": ou, "tags": account.tags },
+    })
 }

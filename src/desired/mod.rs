@@ -7,6 +7,7 @@
 //! Serialisation order is the declaration order of the fields, and every collection
 //! is sorted when it is built, so output is byte-identical across runs and machines.
 
+pub mod iam;
 pub mod identity_center;
 pub mod network;
 

@@ -10,6 +10,7 @@ pub fn render_github(diags: &[Diagnostic], sources: &SourceMap) -> String {
         let command = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Suggestion => "notice",
         };
         let mut props = Vec::new();
         if let Some(loc) = &d.primary

@@ -31,6 +31,7 @@ fn group<'a>(d: &'a Diagnostic, sources: &'a SourceMap) -> Group<'a> {
     let level = match d.severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
+        Severity::Suggestion => Level::HELP.with_name("suggestion"),
     };
     let title = level.primary_title(d.message.as_str()).id(d.code);
     let mut elements: Vec<annotate_snippets::Element<'a>> = Vec::new();

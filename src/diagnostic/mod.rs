@@ -14,11 +14,13 @@ pub use json::render_json;
 use crate::source::{FileId, Loc};
 use std::ops::Range;
 
-/// How bad a problem is. Errors stop the build; warnings do with `--deny-warnings`.
+/// How bad a problem is. Errors stop the build; warnings do with `--deny-warnings`;
+/// suggestions never do (a simpler or tighter way to say the same thing).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     Error,
     Warning,
+    Suggestion,
 }
 
 impl Severity {
@@ -26,6 +28,7 @@ impl Severity {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Suggestion => "suggestion",
         }
     }
 }
@@ -69,6 +72,13 @@ impl Diagnostic {
     pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
+            ..Diagnostic::error(code, message)
+        }
+    }
+
+    pub fn suggestion(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Suggestion,
             ..Diagnostic::error(code, message)
         }
     }

@@ -42,6 +42,16 @@ pub fn build_tree(state: &DesiredState, inputs: &[&SourceFile]) -> Tree {
         "identity-center/assignments.json".to_string(),
         to_json_file(&state.assignments),
     );
+    tree.insert(
+        "audit/access.json".to_string(),
+        to_json_file(&state.access_audit),
+    );
+    for (account, role, file) in &state.roles {
+        tree.insert(
+            format!("iam/{account}/roles/{role}.json"),
+            to_json_file(file),
+        );
+    }
     network_files(&mut tree, &state.network);
     let files = tree
         .iter()

@@ -9,13 +9,13 @@ mod principal;
 mod statement;
 mod text;
 
-pub use text::{is_allowed_char, size_without_whitespace};
+pub use text::{is_allowed_char, size_without_whitespace, thousands};
 
 use super::document::{OneOrMany, POLICY_VERSION, PolicyDocument, Statement};
 use super::json::{self, SpannedValue, ValueKind};
 use super::problem::{Problem, codes};
 use super::suggest;
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::ops::Range;
 
 /// Which rules apply: identity policies are attached to a role or permission set; trust
@@ -72,7 +72,7 @@ pub fn check(text: &str, kind: PolicyKind) -> Checked {
     let mut checker = Checker {
         kind,
         problems,
-        sids: HashSet::new(),
+        sids: HashMap::new(),
     };
     let document = checker.document(&parsed.value);
     let mut problems = checker.problems;
@@ -101,12 +101,29 @@ pub fn check_document(document: &PolicyDocument, kind: PolicyKind) -> Checked {
     }
 }
 
+/// What a statement looks like, for problems about its shape.
+const STATEMENT_HELP: &str = r#"write each statement as an object, e.g. `{ "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*" }`"#;
+
+/// How to write an element that takes a string or a list of strings, with an example
+/// value that fits the element.
+fn string_list_help(element: &str) -> String {
+    let example = match element {
+        "Action" | "NotAction" => "s3:GetObject",
+        "Resource" | "NotResource" => "arn:aws:s3:::my-bucket/*",
+        "AWS" => "arn:aws:iam::111122223333:root",
+        "Service" => "ecs-tasks.amazonaws.com",
+        "Federated" => "arn:aws:iam::111122223333:saml-provider/my-idp",
+        _ => "…",
+    };
+    format!("write `\"{element}\": \"{example}\"` or a list of such strings")
+}
+
 /// State shared by the checks of one policy.
 struct Checker {
     kind: PolicyKind,
     problems: Vec<Problem>,
-    /// Sids seen so far, to report repeats.
-    sids: HashSet<String>,
+    /// Sids seen so far and where each was first used, to report repeats.
+    sids: HashMap<String, Range<usize>>,
 }
 
 /// A string or list of strings as written, with the span of each string.
@@ -134,6 +151,20 @@ impl Checker {
         self.push(Problem::error(code, message).with_span(span));
     }
 
+    fn error_with_help(
+        &mut self,
+        code: &'static str,
+        message: String,
+        span: Range<usize>,
+        help: impl Into<String>,
+    ) {
+        self.push(
+            Problem::error(code, message)
+                .with_span(span)
+                .with_help(help),
+        );
+    }
+
     /// A string, or a non-empty list of strings: the shape of `Action`, `Resource` and
     /// principal values.
     fn string_list<'v>(&mut self, element: &str, node: &'v SpannedValue) -> Option<StringList<'v>> {
@@ -143,10 +174,11 @@ impl Checker {
                 many: false,
             }),
             ValueKind::Array(items) if items.is_empty() => {
-                self.error(
+                self.error_with_help(
                     codes::INVALID_TYPE,
                     format!("`{element}` is an empty list"),
                     node.span.clone(),
+                    string_list_help(element),
                 );
                 None
             }
@@ -155,10 +187,11 @@ impl Checker {
                 for item in items {
                     match &item.kind {
                         ValueKind::String(s) => strings.push((s.as_str(), item.span.clone())),
-                        _ => self.error(
+                        _ => self.error_with_help(
                             codes::INVALID_TYPE,
                             format!("`{element}` must list strings, not {}", item.kind_name()),
                             item.span.clone(),
+                            string_list_help(element),
                         ),
                     }
                 }
@@ -168,13 +201,14 @@ impl Checker {
                 })
             }
             _ => {
-                self.error(
+                self.error_with_help(
                     codes::INVALID_TYPE,
                     format!(
                         "`{element}` must be a string or a list of strings, not {}",
                         node.kind_name()
                     ),
                     node.span.clone(),
+                    string_list_help(element),
                 );
                 None
             }
@@ -206,10 +240,11 @@ impl Checker {
 
     fn document(&mut self, root: &SpannedValue) -> Option<PolicyDocument> {
         let Some(members) = root.as_object() else {
-            self.error(
+            self.error_with_help(
                 codes::INVALID_TYPE,
                 format!("a policy must be a JSON object, not {}", root.kind_name()),
                 root.span.clone(),
+                format!("write `{{ \"Version\": \"{POLICY_VERSION}\", \"Statement\": [ … ] }}`"),
             );
             return None;
         };
@@ -308,10 +343,11 @@ impl Checker {
         match member.value.as_str() {
             Some(s) => Some(s.to_owned()),
             None => {
-                self.error(
+                self.error_with_help(
                     codes::INVALID_TYPE,
                     format!("`Id` must be a string, not {}", member.value.kind_name()),
                     member.value.span.clone(),
+                    "write `\"Id\": \"DeployTrust\"`, or remove it",
                 );
                 None
             }
@@ -338,13 +374,14 @@ impl Checker {
                     .map(OneOrMany::Many)
             }
             _ => {
-                self.error(
+                self.error_with_help(
                     codes::INVALID_TYPE,
                     format!(
                         "`Statement` must be an object or a list of objects, not {}",
                         node.kind_name()
                     ),
                     node.span.clone(),
+                    STATEMENT_HELP,
                 );
                 None
             }

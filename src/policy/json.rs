@@ -257,7 +257,7 @@ impl Parser<'_> {
             });
             self.skip_whitespace();
             match self.peek() {
-                Some(b',') => self.pos += 1,
+                Some(b',') => self.comma(b'}')?,
                 Some(b'}') => {
                     self.pos += 1;
                     return Ok(ValueKind::Object(members));
@@ -280,7 +280,7 @@ impl Parser<'_> {
             items.push(self.value()?);
             self.skip_whitespace();
             match self.peek() {
-                Some(b',') => self.pos += 1,
+                Some(b',') => self.comma(b']')?,
                 Some(b']') => {
                     self.pos += 1;
                     return Ok(ValueKind::Array(items));
@@ -288,6 +288,29 @@ impl Parser<'_> {
                 _ => return Err(self.error("expected `,` or `]` after an array element")),
             }
         }
+    }
+
+    /// Steps over the `,` between members or elements. A comma followed by the closing
+    /// bracket is the most common hand-editing slip, so it is reported on the comma
+    /// itself rather than on the bracket after it.
+    fn comma(&mut self, close: u8) -> Result<(), Problem> {
+        let comma = self.pos;
+        self.pos += 1;
+        self.skip_whitespace();
+        if self.peek() != Some(close) {
+            return Ok(());
+        }
+        let (what, shown) = if close == b'}' {
+            ("member", "}")
+        } else {
+            ("element", "]")
+        };
+        Err(Problem::error(
+            codes::INVALID_JSON,
+            format!("trailing comma after the last {what}"),
+        )
+        .with_span(comma..comma + 1)
+        .with_help(format!("JSON allows no comma before `{shown}`")))
     }
 
     fn literal(&mut self, word: &str, kind: ValueKind) -> Result<ValueKind, Problem> {
@@ -488,7 +511,7 @@ mod tests {
 
     #[test]
     fn syntax_errors_point_at_the_character() {
-        let text = r#"{"a": 1,}"#;
+        let text = r#"{"a": 1 "b": 2}"#;
         let p = parse(text).unwrap_err();
         assert_eq!(p.code, codes::INVALID_JSON);
         assert_eq!(p.span, Some(8..9));
@@ -507,6 +530,22 @@ mod tests {
         ] {
             assert!(parse(bad).is_err(), "{bad:?} should not parse");
         }
+    }
+
+    #[test]
+    fn trailing_commas_are_reported_on_the_comma() {
+        let text = "{\"a\": [1, 2,\n ],\n}";
+        let p = parse(text).unwrap_err();
+        assert_eq!(p.message, "trailing comma after the last element");
+        assert_eq!(p.span, Some(11..12));
+        assert_eq!(p.help.as_deref(), Some("JSON allows no comma before `]`"));
+        let text = "{\"a\": 1 ,\n  }";
+        let p = parse(text).unwrap_err();
+        assert_eq!(p.message, "trailing comma after the last member");
+        assert_eq!(p.span, Some(8..9));
+        assert_eq!(p.help.as_deref(), Some("JSON allows no comma before `}`"));
+        // A comma followed by something else than a closing bracket is not trailing.
+        assert_eq!(parse("[1,,]").unwrap_err().message, "expected a JSON value");
     }
 
     #[test]

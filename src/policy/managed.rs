@@ -218,14 +218,34 @@ fn arn_resource(arn: &str) -> Result<&str, Problem> {
         return Err(invalid("it is not an IAM ARN"));
     }
     if account != "aws" {
-        return Err(invalid(&format!(
+        let problem = invalid(&format!(
             "it belongs to account `{account}`, so it is a customer-managed policy"
-        )));
+        ));
+        return Err(match customer_policy_help(resource) {
+            Some(help) => problem.with_help(help),
+            None => problem,
+        });
     }
     resource
         .strip_prefix("policy/")
         .filter(|rest| !rest.is_empty())
         .ok_or_else(|| invalid("its resource is not `policy/<name>`"))
+}
+
+/// How to attach the customer-managed policy whose ARN resource is `resource`
+/// (`policy/<path/>name`): by name and path, as permission sets name one, since the same
+/// policy must exist in every account the set is assigned to.
+fn customer_policy_help(resource: &str) -> Option<String> {
+    let path_and_name = resource.strip_prefix("policy/")?;
+    let (path, name) = match path_and_name.rsplit_once('/') {
+        Some((path, name)) => (format!("/{path}/"), name),
+        None => ("/".to_owned(), path_and_name),
+    };
+    (!name.is_empty()).then(|| {
+        format!(
+            "use `customer_managed_policies = [{{ name = \"{name}\", path = \"{path}\" }}]`: a permission set names a customer-managed policy by name and path, and it must exist in every account the set is assigned to"
+        )
+    })
 }
 
 #[cfg(test)]
@@ -317,5 +337,28 @@ mod tests {
             assert_eq!(p.code, codes::INVALID_MANAGED_POLICY_ARN, "{bad}");
         }
         assert!(resolve("", Partition::Aws).is_err());
+    }
+
+    #[test]
+    fn customer_arns_point_to_customer_managed_policies() {
+        let p = resolve(
+            "arn:aws:iam::123456789012:policy/team/Deploy",
+            Partition::Aws,
+        )
+        .unwrap_err();
+        assert!(
+            p.message.contains("customer-managed policy"),
+            "{}",
+            p.message
+        );
+        let help = p.help.unwrap();
+        assert!(
+            help.starts_with(
+                r#"use `customer_managed_policies = [{ name = "Deploy", path = "/team/" }]`"#
+            ),
+            "{help}"
+        );
+        let p = resolve("arn:aws:iam::123456789012:policy/Deploy", Partition::Aws).unwrap_err();
+        assert!(p.help.unwrap().contains(r#"path = "/" }"#));
     }
 }

@@ -7,6 +7,7 @@ pub mod check;
 pub mod document;
 pub mod json;
 pub mod level;
+pub mod lint;
 pub mod managed;
 pub mod partition;
 pub mod problem;

@@ -21,6 +21,10 @@ pub struct Problem {
     pub severity: Severity,
     pub message: String,
     pub span: Option<Range<usize>>,
+    /// Other places in the same text that explain the problem (for example where a
+    /// repeated Sid was first used), each with a short message. Their spans are in the
+    /// same text as `span`.
+    pub labels: Vec<(Range<usize>, String)>,
     pub help: Option<String>,
 }
 
@@ -31,6 +35,7 @@ impl Problem {
             severity: Severity::Error,
             message: message.into(),
             span: None,
+            labels: Vec::new(),
             help: None,
         }
     }
@@ -45,6 +50,12 @@ impl Problem {
     #[must_use]
     pub fn with_span(mut self, span: Range<usize>) -> Self {
         self.span = Some(span);
+        self
+    }
+
+    #[must_use]
+    pub fn with_label(mut self, span: Range<usize>, message: impl Into<String>) -> Self {
+        self.labels.push((span, message.into()));
         self
     }
 
@@ -111,7 +122,6 @@ pub mod codes {
     pub const UNKNOWN_CONDITION_OPERATOR: &str = "orgc::policy::unknown-condition-operator";
     pub const NULL_IF_EXISTS: &str = "orgc::policy::null-if-exists";
     pub const INVALID_CONDITION: &str = "orgc::policy::invalid-condition";
-    pub const FOR_ALL_VALUES_WITH_ALLOW: &str = "orgc::policy::for-all-values-with-allow";
     pub const WILDCARD_WITHOUT_LIKE: &str = "orgc::policy::wildcard-without-like";
     pub const UNKNOWN_MANAGED_POLICY: &str = "orgc::policy::unknown-managed-policy";
     pub const INVALID_MANAGED_POLICY_ARN: &str = "orgc::policy::invalid-managed-policy-arn";

@@ -2,26 +2,23 @@
 //! and warnings for the two common ways a condition silently means something else.
 
 use super::Checker;
-use super::operators::{self, Operator, SetQualifier};
-use crate::policy::document::{Condition, Effect, OneOrMany};
+use super::operators::{self, Operator};
+use crate::policy::document::{Condition, OneOrMany};
 use crate::policy::json::{SpannedValue, ValueKind};
 use crate::policy::problem::{Problem, codes};
 use std::collections::{BTreeMap, HashMap};
 
 impl Checker {
-    pub(super) fn condition(
-        &mut self,
-        node: &SpannedValue,
-        effect: Option<Effect>,
-    ) -> Option<Condition> {
+    pub(super) fn condition(&mut self, node: &SpannedValue) -> Option<Condition> {
         let Some(blocks) = node.as_object() else {
-            self.error(
+            self.error_with_help(
                 codes::INVALID_CONDITION,
                 format!(
                     "`Condition` must be an object of operators, not {}",
                     node.kind_name()
                 ),
                 node.span.clone(),
+                r#"write `"Condition": { "StringEquals": { "aws:RequestedRegion": "eu-west-1" } }`"#,
             );
             return None;
         };
@@ -36,24 +33,8 @@ impl Checker {
                     None
                 }
             };
-            if let Some(op) = operator
-                && op.qualifier == Some(SetQualifier::ForAllValues)
-                && effect == Some(Effect::Allow)
-            {
-                self.push(
-                    Problem::warning(
-                        codes::FOR_ALL_VALUES_WITH_ALLOW,
-                        format!(
-                            "`{}` in an `Allow` statement is also true when the key is absent",
-                            block.key
-                        ),
-                    )
-                    .with_span(block.key_span.clone())
-                    .with_help(
-                        "use `ForAnyValue:`, or add a `Null` condition that requires the key",
-                    ),
-                );
-            }
+            // `ForAllValues:` in an `Allow` is the lint's concern
+            // (`orgc::lint::for-all-values-with-allow`), which knows the safe patterns.
             match self.condition_keys(&block.value, operator.as_ref(), &block.key) {
                 Some(keys) => {
                     condition.insert(block.key.clone(), keys);
@@ -71,13 +52,14 @@ impl Checker {
         operator_text: &str,
     ) -> Option<BTreeMap<String, OneOrMany<serde_json::Value>>> {
         let Some(entries) = node.as_object() else {
-            self.error(
+            self.error_with_help(
                 codes::INVALID_CONDITION,
                 format!(
                     "condition operator `{operator_text}` must map condition keys to values, not {}",
                     node.kind_name()
                 ),
                 node.span.clone(),
+                format!(r#"write `"{operator_text}": {{ "aws:RequestedRegion": "eu-west-1" }}`"#),
             );
             return None;
         };
@@ -121,10 +103,11 @@ impl Checker {
     ) -> Option<OneOrMany<serde_json::Value>> {
         match &node.kind {
             ValueKind::Array(items) if items.is_empty() => {
-                self.error(
+                self.error_with_help(
                     codes::INVALID_CONDITION,
                     format!("condition key `{key}` has an empty list of values"),
                     node.span.clone(),
+                    "give at least one value, or remove the key",
                 );
                 None
             }
@@ -145,13 +128,14 @@ impl Checker {
         match node.kind {
             ValueKind::String(_) | ValueKind::Number(_) | ValueKind::Bool(_) => true,
             _ => {
-                self.error(
+                self.error_with_help(
                     codes::INVALID_CONDITION,
                     format!(
                         "values of condition key `{key}` must be strings, numbers or booleans, not {}",
                         node.kind_name()
                     ),
                     node.span.clone(),
+                    format!(r#"write `"{key}": "value"` or a list of such values"#),
                 );
                 false
             }

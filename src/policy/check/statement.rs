@@ -22,10 +22,11 @@ const STATEMENT_ELEMENTS: [&str; 9] = [
 impl Checker {
     pub(super) fn statement(&mut self, node: &SpannedValue) -> Option<Statement> {
         let Some(members) = node.as_object() else {
-            self.error(
+            self.error_with_help(
                 codes::INVALID_TYPE,
                 format!("a statement must be an object, not {}", node.kind_name()),
                 node.span.clone(),
+                super::STATEMENT_HELP,
             );
             return None;
         };
@@ -49,7 +50,7 @@ impl Checker {
                         statement.not_resource = resources;
                     }
                 }
-                "Condition" => statement.condition = self.condition(value, effect),
+                "Condition" => statement.condition = self.condition(value),
                 other => self.unknown_element(
                     "statement",
                     other,
@@ -135,10 +136,11 @@ impl Checker {
 
     fn sid(&mut self, node: &SpannedValue) -> Option<String> {
         let Some(sid) = node.as_str() else {
-            self.error(
+            self.error_with_help(
                 codes::INVALID_TYPE,
                 format!("`Sid` must be a string, not {}", node.kind_name()),
                 node.span.clone(),
+                "write `\"Sid\": \"ReadReports\"` (letters and digits only), or remove it",
             );
             return None;
         };
@@ -156,15 +158,24 @@ impl Checker {
             );
         }
         // An empty Sid is the same as none, so it cannot clash.
-        if !sid.is_empty() && !self.sids.insert(sid.to_owned()) {
-            self.push(
-                Problem::error(
-                    codes::DUPLICATE_SID,
-                    format!("sid `{sid}` is used by more than one statement"),
-                )
-                .with_span(node.span.clone())
-                .with_help("Sids must be unique within a policy; rename one of them"),
-            );
+        if !sid.is_empty() {
+            match self.sids.get(sid) {
+                Some(first) => {
+                    let first = first.clone();
+                    self.push(
+                        Problem::error(
+                            codes::DUPLICATE_SID,
+                            format!("sid `{sid}` is used by more than one statement"),
+                        )
+                        .with_span(node.span.clone())
+                        .with_label(first, "first used here")
+                        .with_help("Sids must be unique within a policy; rename one of them"),
+                    );
+                }
+                None => {
+                    self.sids.insert(sid.to_owned(), node.span.clone());
+                }
+            }
         }
         Some(sid.to_owned())
     }

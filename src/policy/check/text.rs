@@ -14,6 +14,20 @@ pub fn size_without_whitespace(text: &str) -> usize {
         .count()
 }
 
+/// A count as the spec and AWS's documentation write it, with thousands separators:
+/// `10240` → `10,240`. For quotas and sizes in messages.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
 /// Whether IAM accepts the character in policy text: tab, line feed, carriage return and
 /// U+0020 to U+00FF.
 pub fn is_allowed_char(c: char) -> bool {
@@ -76,6 +90,15 @@ mod tests {
     fn size_skips_whitespace_everywhere() {
         assert_eq!(size_without_whitespace("{ \"a b\":\n\t1 }"), 8);
         assert_eq!(size_without_whitespace("é"), 1);
+    }
+
+    #[test]
+    fn counts_have_thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(2048), "2,048");
+        assert_eq!(thousands(10_240), "10,240");
+        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 
     #[test]

@@ -4,23 +4,124 @@
 use super::position::{line_span, mustache_span, offset};
 use crate::policy::problem::{Problem, codes};
 use crate::policy::suggest;
-use handlebars::{RenderError, RenderErrorReason, TemplateError};
+use handlebars::{RenderError, RenderErrorReason, TemplateError, TemplateErrorReason};
+use std::ops::Range;
 
 /// A syntax error, with the span handlebars' line and column point at.
+///
+/// Handlebars' own wording is kept where it is readable (a block closed by the wrong
+/// helper); its parser's reasons ("expected trailing_tilde_to_omit_whitespace") name
+/// grammar rules, so those become a plain description of the malformed expression.
 pub fn syntax_problem(error: &TemplateError, source: &str) -> Problem {
-    let mut problem = Problem::error(
-        codes::TEMPLATE_SYNTAX,
-        lowercase_first(&error.reason().to_string()),
-    );
-    if let Some((line, column)) = error.pos() {
-        let start = offset(source, line, column);
-        let end = source
-            .get(start..)
-            .and_then(|rest| rest.chars().next())
-            .map_or(start, |c| start + c.len_utf8());
-        problem.span = Some(start..end);
+    let unclosed = match error.reason() {
+        TemplateErrorReason::InvalidSyntax(expected) if expected.contains("helper_block_end") => {
+            unclosed_block(source)
+        }
+        _ => None,
+    };
+    if let Some((name, span)) = unclosed {
+        return Problem::error(
+            codes::TEMPLATE_SYNTAX,
+            format!("block `{{{{#{name}}}}}` is never closed"),
+        )
+        .with_span(span)
+        .with_help(format!("end the block with `{{{{/{name}}}}}`"));
     }
-    problem
+    let at = error
+        .pos()
+        .map(|(line, column)| offset(source, line, column));
+    let problem = match error.reason() {
+        TemplateErrorReason::InvalidSyntax(_) => {
+            return malformed_expression(source, at);
+        }
+        TemplateErrorReason::MismatchingClosedHelper(open, close)
+        | TemplateErrorReason::MismatchingClosedDecorator(open, close) => Problem::error(
+            codes::TEMPLATE_SYNTAX,
+            format!("block `{{{{#{open}}}}}` is closed by `{{{{/{close}}}}}`"),
+        )
+        .with_help(format!("close `{{{{#{open} …}}}}` with `{{{{/{open}}}}}`")),
+        other => Problem::error(codes::TEMPLATE_SYNTAX, lowercase_first(&other.to_string())),
+    };
+    match at {
+        // Handlebars points at the start of the offending tag.
+        Some(start) => problem.with_span(mustache_span(source, start)),
+        None => problem,
+    }
+}
+
+/// A parser error: the reason names grammar rules, so it is described instead. The span
+/// runs from the expression's `{{` to where parsing stopped, or covers the whole
+/// expression when it is closed but malformed inside.
+fn malformed_expression(source: &str, at: Option<usize>) -> Problem {
+    let problem = Problem::error(codes::TEMPLATE_SYNTAX, "malformed `{{ … }}` expression");
+    let Some(start) = at else {
+        return problem.with_help(CLOSE_HELP);
+    };
+    let end = source
+        .get(start..)
+        .and_then(|rest| rest.chars().next())
+        .filter(|c| *c != '\n')
+        .map_or(start, |c| start + c.len_utf8());
+    let Some(open) = open_expression(source, start) else {
+        return problem.with_span(start..end).with_help(CLOSE_HELP);
+    };
+    let whole = mustache_span(source, open);
+    let tag = source.get(whole.clone()).unwrap_or("");
+    let closed = tag.ends_with("}}") && !tag.get(2..).is_some_and(|t| t.contains("{{"));
+    let closing = tag.trim_start_matches('{').trim_start_matches('~');
+    if closed && let Some(name) = closing.strip_prefix('/') {
+        let name = name.trim_end_matches('}').trim_end_matches('~').trim();
+        problem
+            .with_span(whole)
+            .with_help(format!(
+                "`{tag}` closes a block that is not open; remove it or open the block with `{{{{#{name} …}}}}`"
+            ))
+    } else if closed {
+        problem.with_span(whole).with_help(
+            "an expression holds a path such as `{{vars.bucket}}`, or a helper and its arguments such as `{{json vars.buckets}}`",
+        )
+    } else {
+        problem.with_span(open..end).with_help(CLOSE_HELP)
+    }
+}
+
+const CLOSE_HELP: &str = "close every `{{` with `}}`, e.g. `{{vars.bucket}}`";
+
+/// The innermost `{{#name …}}` block left open at the end of the source: its helper name
+/// and the span of its opening tag.
+fn unclosed_block(source: &str) -> Option<(String, Range<usize>)> {
+    let mut open: Vec<(String, Range<usize>)> = Vec::new();
+    let mut from = 0;
+    while let Some(i) = source.get(from..).and_then(|rest| rest.find("{{")) {
+        let start = from + i;
+        let tag = mustache_span(source, start);
+        from = tag.end.max(start + 2);
+        let inner = source.get(start..tag.end).unwrap_or("");
+        let body = inner.trim_start_matches('{').trim_start_matches('~');
+        let name = |rest: &str| -> String {
+            rest.trim_start_matches('>')
+                .split(|c: char| c.is_whitespace() || c == '}' || c == '~')
+                .find(|w| !w.is_empty())
+                .unwrap_or("")
+                .to_owned()
+        };
+        if let Some(rest) = body.strip_prefix('#') {
+            open.push((name(rest), tag));
+        } else if body.starts_with('/') {
+            open.pop();
+        }
+    }
+    open.pop().filter(|(name, _)| !name.is_empty())
+}
+
+/// The start of the `{{` that is still open at `at` on the same line, so a malformed
+/// expression is underlined from its opening braces to where parsing stopped.
+fn open_expression(source: &str, at: usize) -> Option<usize> {
+    let before = source.get(..at)?;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let open = before.rfind("{{").filter(|&i| i >= line_start)?;
+    let inner = before.get(open + 2..)?;
+    (!inner.contains("}}")).then_some(open)
 }
 
 /// A rendering error, with the span of the template line it happened on (the whole

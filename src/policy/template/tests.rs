@@ -252,3 +252,63 @@ proptest! {
         let _ = templates.render("t", &json!({"vars": {"a": "b"}}));
     }
 }
+
+#[test]
+fn syntax_errors_describe_the_expression_not_the_grammar() {
+    let cases = [
+        // (source, message, underlined text, help starts with)
+        (
+            r#""arn:aws:s3:::{{vars.bucket}/*""#,
+            "malformed `{{ … }}` expression",
+            "{{vars.bucket}",
+            "close every `{{` with `}}`",
+        ),
+        (
+            "x{{vars.bucket",
+            "malformed `{{ … }}` expression",
+            "{{vars.bucket",
+            "close every",
+        ),
+        (
+            "{{ }}",
+            "malformed `{{ … }}` expression",
+            "{{ }}",
+            "an expression holds",
+        ),
+        (
+            "{{#if x}}a",
+            "block `{{#if}}` is never closed",
+            "{{#if x}}",
+            "end the block with `{{/if}}`",
+        ),
+        (
+            "{{#if x}}\n{{#each y}}{{/each}}",
+            "block `{{#if}}` is never closed",
+            "{{#if x}}",
+            "end the block",
+        ),
+        (
+            "{{#if x}}a{{/each}}",
+            "block `{{#if}}` is closed by `{{/each}}`",
+            "{{/each}}",
+            "close `{{#if …}}` with `{{/if}}`",
+        ),
+        (
+            "a{{/if}}",
+            "malformed `{{ … }}` expression",
+            "{{/if}}",
+            "`{{/if}}` closes a block that is not open",
+        ),
+    ];
+    for (source, message, covers, help) in cases {
+        let problems = problems_of(source);
+        assert_eq!(problems.len(), 1, "{source}");
+        let p = &problems[0];
+        assert_eq!(p.code, codes::TEMPLATE_SYNTAX, "{source}");
+        assert_eq!(p.message, message, "{source}");
+        assert!(!p.message.contains("expected"), "{source}");
+        assert_eq!(&source[p.span.clone().unwrap()], covers, "{source}");
+        let h = p.help.as_deref().unwrap_or_default();
+        assert!(h.starts_with(help), "{source}: {h}");
+    }
+}

@@ -1,0 +1,84 @@
+//! The `deny_access` guardrail, checked against the access audit.
+
+use super::{AccessReport, principal_name, step_name};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::{GuardrailRule, Model};
+
+/// Rule `orgc::guardrail::deny-access`: fails when a principal not in `except` has
+/// the given level or higher on a selected account, directly or through a chain of
+/// role assumptions. The error names the guardrail and shows one witness path.
+pub fn check_deny_access(model: &Model, report: &AccessReport, diags: &mut Diagnostics) {
+    for g in &model.guardrails {
+        let GuardrailRule::DenyAccess { to, level, except } = &g.rule else {
+            continue;
+        };
+        let violations: Vec<_> = report
+            .rows
+            .iter()
+            .filter(|r| {
+                r.level >= *level
+                    && to.binary_search(&r.account).is_ok()
+                    && !except.contains(&r.principal)
+            })
+            .collect();
+        let Some(first) = violations.first() else {
+            continue;
+        };
+        let account = model
+            .accounts
+            .get(first.account)
+            .map_or("?", |a| a.name.as_str());
+        let mut path = vec![principal_name(model, &first.principal)];
+        path.extend(
+            first
+                .via
+                .iter()
+                .map(|n| step_name(model, *n, first.account)),
+        );
+        let mut d = Diagnostic::error(
+            "orgc::guardrail::deny-access",
+            format!(
+                "guardrail `{}` fails: `{}` has {} access to account `{account}`",
+                g.name,
+                principal_name(model, &first.principal),
+                first.level.as_str()
+            ),
+        )
+        .at_loc(g.loc.clone())
+        .with_note(format!("path: {}", path.join(" → ")));
+        if !first.because.is_empty() {
+            d = d.with_note(format!("level decided by: {}", first.because.join(", ")));
+        }
+        let others: Vec<String> = violations
+            .iter()
+            .skip(1)
+            .map(|r| {
+                format!(
+                    "`{}` on `{}`",
+                    principal_name(model, &r.principal),
+                    model
+                        .accounts
+                        .get(r.account)
+                        .map_or("?", |a| a.name.as_str())
+                )
+            })
+            .collect();
+        if !others.is_empty() {
+            let shown: Vec<String> = others.iter().take(5).cloned().collect();
+            let more = others.len().saturating_sub(shown.len());
+            d = d.with_note(format!(
+                "also: {}{}",
+                shown.join(", "),
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                }
+            ));
+        }
+        diags.push(d.with_help(format!(
+            "remove the access, or add `{}` to `except` if it is intended (`orgc audit access --account {account}` shows every path)",
+            principal_name(model, &first.principal)
+        )));
+    }
+}

@@ -1,0 +1,392 @@
+//! What each identity that can act in an account holds: its policy documents (rendered
+//! inline ones and the real documents of AWS-managed ones), the policies orgc cannot
+//! see, and its permissions boundary — and from those, its access level and whether it
+//! may call `sts:AssumeRole` on a given role.
+
+use crate::compile::DesiredState;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::{Boundary, Model, PolicyRef};
+use crate::policy::document::{Effect, PolicyDocument};
+use crate::policy::level::{LevelReport, level_of, managed_policy_level};
+use crate::policy::{Allowance, allows_action_on};
+use crate::spec::AccessLevel;
+use std::collections::HashMap;
+
+/// A policy orgc can read, or one it cannot (a customer-managed policy).
+#[derive(Debug, Clone)]
+pub enum Held {
+    Document {
+        name: String,
+        document: Box<PolicyDocument>,
+        level: Option<AccessLevel>,
+    },
+    Invisible {
+        name: String,
+    },
+}
+
+/// Everything one identity holds.
+#[derive(Debug, Clone, Default)]
+pub struct Holdings {
+    pub policies: Vec<Held>,
+    pub boundary: Option<Held>,
+}
+
+/// A level with the actions (or the policy) that decided it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decided {
+    pub level: AccessLevel,
+    pub because: Vec<String>,
+}
+
+/// Whether an identity may assume a role, as far as its own policies say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MayAssume {
+    Yes,
+    /// Only a policy orgc cannot see could allow it: counted as allowed, marked.
+    Unverified,
+    No,
+}
+
+pub fn level_from(l: crate::policy::level::Level) -> AccessLevel {
+    match l {
+        crate::policy::level::Level::Read => AccessLevel::Read,
+        crate::policy::level::Level::Write => AccessLevel::Write,
+        crate::policy::level::Level::Admin => AccessLevel::Admin,
+    }
+}
+
+/// Computes levels, sharing the work between documents that allow and deny the same
+/// actions: thousands of role instances render one template with different ARNs, and
+/// a level depends on actions, not resources.
+#[derive(Default)]
+pub struct LevelCache {
+    by_signature: HashMap<String, Decided>,
+}
+
+impl LevelCache {
+    pub fn level(&mut self, doc: &PolicyDocument) -> Decided {
+        let key = signature(doc);
+        if let Some(d) = self.by_signature.get(&key) {
+            return d.clone();
+        }
+        let d = decided(level_of(doc));
+        self.by_signature.insert(key, d.clone());
+        d
+    }
+}
+
+fn decided(r: LevelReport) -> Decided {
+    Decided {
+        level: level_from(r.level),
+        because: r.because,
+    }
+}
+
+/// The parts of a document a level depends on: effects, actions, whether a deny is
+/// unconditional and on every resource.
+fn signature(doc: &PolicyDocument) -> String {
+    let mut s = String::new();
+    for st in doc.statements() {
+        s.push(if st.effect == Effect::Allow { 'A' } else { 'D' });
+        for (tag, list) in [('a', &st.action), ('n', &st.not_action)] {
+            if let Some(l) = list {
+                s.push(tag);
+                for a in l.iter() {
+                    s.push_str(a);
+                    s.push(',');
+                }
+            }
+        }
+        if st.effect == Effect::Deny {
+            let everywhere = st.condition.is_none()
+                && st
+                    .resource
+                    .as_ref()
+                    .is_some_and(|r| r.iter().any(|x| x == "*"));
+            s.push(if everywhere { 'E' } else { 'S' });
+        }
+        s.push(';');
+    }
+    s
+}
+
+/// The documents behind managed-policy references, with the org's overrides.
+pub fn managed(model: &Model, refs: &[PolicyRef], cache: &mut LevelCache) -> Vec<Held> {
+    refs.iter()
+        .filter_map(|r| {
+            let resolved =
+                crate::policy::resolve(&r.reference, crate::compile::partition(model)).ok()?;
+            let name = resolved.policy.name.clone();
+            let level =
+                override_for(model, &name, &resolved.policy.path_and_name()).or_else(|| {
+                    let report = managed_policy_level(resolved.policy);
+                    // Job-function policies have fixed levels; others are computed and cached.
+                    if report.fixed {
+                        Some(level_from(report.level))
+                    } else {
+                        Some(cache.level(&resolved.policy.document).level)
+                    }
+                });
+            Some(Held::Document {
+                name,
+                document: Box::new(resolved.policy.document.clone()),
+                level,
+            })
+        })
+        .collect()
+}
+
+fn override_for(model: &Model, name: &str, path_and_name: &str) -> Option<AccessLevel> {
+    let levels = &model.org.managed_policy_levels;
+    levels
+        .get(name)
+        .or_else(|| levels.get(path_and_name))
+        .or_else(|| levels.get(path_and_name.trim_start_matches('/')))
+        .copied()
+}
+
+pub fn boundary(model: &Model, b: Option<&Boundary>, cache: &mut LevelCache) -> Option<Held> {
+    match b? {
+        Boundary::Managed { reference, loc } => managed(
+            model,
+            &[PolicyRef {
+                reference: reference.clone(),
+                loc: loc.clone(),
+            }],
+            cache,
+        )
+        .into_iter()
+        .next(),
+        Boundary::CustomerManaged(c) => Some(Held::Invisible {
+            name: c.name.clone(),
+        }),
+    }
+}
+
+impl Holdings {
+    /// The holder's level: the highest of its policies, capped by its boundary.
+    ///
+    /// Rule `orgc::access::unclassified-policy` (warning): a customer-managed policy's
+    /// content is not in the org, so it counts as `admin` — the safe assumption for an
+    /// audit — until `organization.managed_policy_levels` classifies it.
+    pub fn level(&self, model: &Model, cache: &mut LevelCache, warn: &mut Vec<String>) -> Decided {
+        let mut best = Decided {
+            level: AccessLevel::Read,
+            because: Vec::new(),
+        };
+        let mut any = false;
+        for held in &self.policies {
+            let d = held_level(model, held, cache, warn);
+            if !any || d.level > best.level {
+                best = d;
+                any = true;
+            }
+        }
+        if let Some(b) = &self.boundary {
+            let cap = held_level(model, b, cache, warn);
+            if cap.level < best.level {
+                best = Decided {
+                    level: cap.level,
+                    because: vec![format!("capped by permissions boundary `{}`", held_name(b))],
+                };
+            }
+        }
+        best
+    }
+
+    /// Whether the holder's policies allow `sts:AssumeRole` on `arn`: an explicit deny
+    /// anywhere wins; a boundary must allow it too.
+    pub fn may_assume(&self, arn: &str) -> MayAssume {
+        let own = combine(self.policies.iter(), arn);
+        match (&self.boundary, own) {
+            (_, MayAssume::No) => MayAssume::No,
+            (None, v) => v,
+            (Some(b), v) => match combine(std::iter::once(b), arn) {
+                MayAssume::No => MayAssume::No,
+                MayAssume::Unverified => MayAssume::Unverified,
+                MayAssume::Yes => v,
+            },
+        }
+    }
+}
+
+fn combine<'a>(held: impl Iterator<Item = &'a Held>, arn: &str) -> MayAssume {
+    let mut allowed = false;
+    let mut invisible = false;
+    for h in held {
+        match h {
+            Held::Document { document, .. } => {
+                match allows_action_on(document, "sts:AssumeRole", arn) {
+                    Allowance::Denied => return MayAssume::No,
+                    Allowance::Allowed => allowed = true,
+                    Allowance::NotAllowed => {}
+                }
+            }
+            Held::Invisible { .. } => invisible = true,
+        }
+    }
+    if allowed {
+        MayAssume::Yes
+    } else if invisible {
+        MayAssume::Unverified
+    } else {
+        MayAssume::No
+    }
+}
+
+fn held_name(h: &Held) -> &str {
+    match h {
+        Held::Document { name, .. } | Held::Invisible { name } => name,
+    }
+}
+
+fn held_level(
+    model: &Model,
+    held: &Held,
+    cache: &mut LevelCache,
+    warn: &mut Vec<String>,
+) -> Decided {
+    match held {
+        Held::Document {
+            name,
+            document,
+            level,
+        } => match level {
+            Some(l) => Decided {
+                level: *l,
+                because: vec![format!("policy `{name}`")],
+            },
+            None => cache.level(document),
+        },
+        Held::Invisible { name } => match model.org.managed_policy_levels.get(name) {
+            Some(l) => Decided {
+                level: *l,
+                because: vec![format!(
+                    "customer-managed policy `{name}` (classified in the org)"
+                )],
+            },
+            None => {
+                warn.push(name.clone());
+                Decided {
+                    level: AccessLevel::Admin,
+                    because: vec![format!(
+                        "customer-managed policy `{name}`, which orgc cannot see"
+                    )],
+                }
+            }
+        },
+    }
+}
+
+/// The holdings of a permission set and of every role instance, from the compiled state.
+pub struct AllHoldings {
+    pub permission_sets: Vec<Holdings>,
+    /// By (role index, account index).
+    pub roles: HashMap<(usize, usize), Holdings>,
+}
+
+pub fn collect(model: &Model, desired: &DesiredState, cache: &mut LevelCache) -> AllHoldings {
+    let inline_ps: HashMap<&str, &PolicyDocument> = desired
+        .permission_sets
+        .iter()
+        .filter_map(|(n, f)| {
+            f.put_inline_policy_to_permission_set
+                .as_ref()
+                .map(|p| (n.as_str(), &p.inline_policy))
+        })
+        .collect();
+    let permission_sets = model
+        .permission_sets
+        .iter()
+        .map(|ps| {
+            let mut policies = managed(model, &ps.managed_policies, cache);
+            if let Some(doc) = inline_ps.get(ps.name.as_str()) {
+                policies.push(Held::Document {
+                    name: "inline policy".to_string(),
+                    document: Box::new((*doc).clone()),
+                    level: None,
+                });
+            }
+            policies.extend(
+                ps.customer_managed_policies
+                    .iter()
+                    .map(|c| Held::Invisible {
+                        name: c.name.clone(),
+                    }),
+            );
+            Holdings {
+                policies,
+                boundary: boundary(model, ps.boundary.as_ref(), cache),
+            }
+        })
+        .collect();
+    let role_index: HashMap<&str, usize> = model
+        .roles
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.name.as_str(), i))
+        .collect();
+    let account_index: HashMap<&str, usize> = model
+        .accounts
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.name.as_str(), i))
+        .collect();
+    let mut managed_by_role: HashMap<usize, (Vec<Held>, Option<Held>)> = HashMap::new();
+    let mut roles = HashMap::new();
+    for (account, role, file) in &desired.roles {
+        let (Some(&r), Some(&a)) = (
+            role_index.get(role.as_str()),
+            account_index.get(account.as_str()),
+        ) else {
+            continue;
+        };
+        let Some(model_role) = model.roles.get(r) else {
+            continue;
+        };
+        let (shared, bound) = managed_by_role
+            .entry(r)
+            .or_insert_with(|| {
+                (
+                    managed(model, &model_role.managed_policies, cache),
+                    boundary(model, model_role.boundary.as_ref(), cache),
+                )
+            })
+            .clone();
+        let mut policies = shared;
+        policies.extend(file.put_role_policy.iter().map(|p| Held::Document {
+            name: p.policy_name.clone(),
+            document: Box::new(p.policy_document.clone()),
+            level: None,
+        }));
+        roles.insert(
+            (r, a),
+            Holdings {
+                policies,
+                boundary: bound,
+            },
+        );
+    }
+    AllHoldings {
+        permission_sets,
+        roles,
+    }
+}
+
+/// One warning per customer-managed policy that had to be counted as `admin`.
+pub fn unclassified_warnings(mut names: Vec<String>) -> Diagnostics {
+    names.sort();
+    names.dedup();
+    let mut d = Diagnostics::default();
+    for name in names {
+        d.push(
+            Diagnostic::warning(
+                "orgc::access::unclassified-policy",
+                format!("customer-managed policy `{name}` is counted as `admin` in the access audit: orgc cannot see its content"),
+            )
+            .with_help(format!("classify it: `managed_policy_levels = {{ {name} = \"read\" }}` in `[organization]` (or \"write\", \"admin\")")),
+        );
+    }
+    d
+}

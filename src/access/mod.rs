@@ -1,0 +1,224 @@
+//! Who can access which account, at which level, by which path: the access graph of
+//! the compiled org (assignments and role assumptions), the level of every identity
+//! from its real policy documents, and the `deny_access` guardrail. No I/O.
+//!
+//! A principal's rows are every (account, level) it reaches, each with the shortest
+//! chain of permission sets and roles that explains it. A path that relies on a
+//! customer-managed policy orgc cannot see is marked `unverified`.
+
+mod graph;
+mod guardrail;
+mod holders;
+pub mod report;
+
+pub use guardrail::check_deny_access;
+
+use crate::compile::DesiredState;
+use crate::diagnostic::Diagnostics;
+use crate::model::{Model, PrincipalName};
+use crate::spec::AccessLevel;
+use graph::{Graph, Node};
+use holders::{Decided, LevelCache};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// One line of the access audit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Access {
+    pub principal: PrincipalName,
+    pub account: usize,
+    pub level: AccessLevel,
+    /// The identities the principal passes through, first to last.
+    pub via: Vec<Node>,
+    pub unverified: bool,
+    /// The actions or policy that decided the level of the last identity.
+    pub because: Vec<String>,
+}
+
+/// Everything the audit found.
+pub struct AccessReport {
+    pub rows: Vec<Access>,
+}
+
+/// Analyse access in a compiled org. Warnings (unclassified policies) go to `diags`.
+pub fn analyse(model: &Model, desired: &DesiredState, diags: &mut Diagnostics) -> AccessReport {
+    let mut cache = LevelCache::default();
+    let holdings = holders::collect(model, desired, &mut cache);
+    let graph = Graph::build(model, &holdings);
+    let mut unclassified = Vec::new();
+    let levels: Vec<Decided> = graph
+        .nodes
+        .iter()
+        .map(|n| {
+            graph::holder(&holdings, Some(*n))
+                .map(|h| h.level(model, &mut cache, &mut unclassified))
+                .unwrap_or(Decided {
+                    level: AccessLevel::Read,
+                    because: Vec::new(),
+                })
+        })
+        .collect();
+    diags.extend(holders::unclassified_warnings(unclassified));
+
+    // Sources, then every org role instance as a principal of its own (guardrails
+    // and auditors name them as `role:<name>@<account>`).
+    let mut starts: Vec<(PrincipalName, Vec<graph::Edge>)> = graph
+        .entries
+        .iter()
+        .map(|(p, e)| (p.clone(), e.clone()))
+        .collect();
+    for (i, n) in graph.nodes.iter().enumerate() {
+        if let Node::Role { role, account } = *n {
+            starts.push((
+                PrincipalName::Role { role, account },
+                vec![graph::Edge {
+                    to: i,
+                    unverified: false,
+                }],
+            ));
+        }
+    }
+    let mut rows = Vec::new();
+    for (principal, start) in starts {
+        let reached = graph.reach(&start);
+        let pred: BTreeMap<usize, Option<usize>> =
+            reached.iter().map(|(n, p, _)| (*n, *p)).collect();
+        // Keep, per (account, level), the first node reached: breadth-first order makes
+        // it one with a shortest path.
+        let mut best: BTreeMap<(usize, AccessLevel), (usize, bool)> = BTreeMap::new();
+        for (n, _, unverified) in &reached {
+            let (Some(node), Some(level)) = (graph.nodes.get(*n), levels.get(*n)) else {
+                continue;
+            };
+            best.entry((node.account(), level.level))
+                .or_insert((*n, *unverified));
+        }
+        for ((account, level), (n, unverified)) in best {
+            let mut via = Vec::new();
+            let mut cur = Some(n);
+            while let Some(c) = cur {
+                if let Some(node) = graph.nodes.get(c) {
+                    via.push(*node);
+                }
+                cur = pred.get(&c).copied().flatten();
+                if via.len() > graph.nodes.len() {
+                    break;
+                }
+            }
+            via.reverse();
+            // A role's own row starts at itself; the path names only what it passes through.
+            if matches!(principal, PrincipalName::Role { .. }) {
+                via.remove(0);
+            }
+            rows.push(Access {
+                principal: principal.clone(),
+                account,
+                level,
+                via,
+                unverified,
+                because: levels.get(n).map(|d| d.because.clone()).unwrap_or_default(),
+            });
+        }
+    }
+    rows.sort_by(|a, b| {
+        (
+            a.account,
+            std::cmp::Reverse(a.level),
+            principal_sort(model, &a.principal),
+        )
+            .cmp(&(
+                b.account,
+                std::cmp::Reverse(b.level),
+                principal_sort(model, &b.principal),
+            ))
+    });
+    AccessReport { rows }
+}
+
+fn principal_sort(model: &Model, p: &PrincipalName) -> String {
+    principal_name(model, p)
+}
+
+/// `group:developers`, `role:deployer@prod`, … as the format writes principals.
+pub fn principal_name(model: &Model, p: &PrincipalName) -> String {
+    let account = |a: usize| model.accounts.get(a).map_or("?", |x| x.name.as_str());
+    match p {
+        PrincipalName::Group(g) => format!(
+            "group:{}",
+            model.groups.get(*g).map_or("?", |x| x.name.as_str())
+        ),
+        PrincipalName::User(u) => format!(
+            "user:{}",
+            model.users.get(*u).map_or("?", |x| x.name.as_str())
+        ),
+        PrincipalName::Role { role, account: a } => {
+            format!(
+                "role:{}@{}",
+                model.roles.get(*role).map_or("?", |x| x.name.as_str()),
+                account(*a)
+            )
+        }
+        PrincipalName::Account(a) => format!("account:{}", account(*a)),
+        PrincipalName::External(id) => format!("external:{id}"),
+        PrincipalName::Service(s) => format!("service:{s}"),
+    }
+}
+
+/// How a path step is written: `permission_set:Developer` in the row's own account,
+/// with `@<account>` elsewhere; roles always with their account.
+pub fn step_name(model: &Model, node: Node, row_account: usize) -> String {
+    let account = |a: usize| model.accounts.get(a).map_or("?", |x| x.name.as_str());
+    match node {
+        Node::PermissionSet {
+            permission_set,
+            account: a,
+        } => {
+            let name = model
+                .permission_sets
+                .get(permission_set)
+                .map_or("?", |x| x.name.as_str());
+            if a == row_account {
+                format!("permission_set:{name}")
+            } else {
+                format!("permission_set:{name}@{}", account(a))
+            }
+        }
+        Node::Role { role, account: a } => format!(
+            "role:{}@{}",
+            model.roles.get(role).map_or("?", |x| x.name.as_str()),
+            account(a)
+        ),
+    }
+}
+
+/// The JSON form of a row, as the CLI contract writes it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AccessJson {
+    pub principal: String,
+    pub account: String,
+    pub level: &'static str,
+    pub via: Vec<String>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub unverified: bool,
+    pub because: Vec<String>,
+}
+
+impl Access {
+    pub fn to_json(&self, model: &Model) -> AccessJson {
+        AccessJson {
+            principal: principal_name(model, &self.principal),
+            account: model
+                .accounts
+                .get(self.account)
+                .map_or_else(String::new, |a| a.name.clone()),
+            level: self.level.as_str(),
+            via: self
+                .via
+                .iter()
+                .map(|n| step_name(model, *n, self.account))
+                .collect(),
+            unverified: self.unverified,
+            because: self.because.clone(),
+        }
+    }
+}

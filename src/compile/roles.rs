@@ -1,0 +1,249 @@
+//! Cross-account roles: one `CreateRole` per (role, target account) with its trust
+//! policy, inline policies rendered for that account, and attached managed policies.
+
+use super::lint::{LintCache, Owner, check_acknowledgements, lint_policy};
+use super::policies::{PolicySources, account_context, check_inline_size, diagnostic, managed_arn};
+use super::trust::{self, trust_policy};
+use crate::desired::iam::*;
+use crate::desired::tags;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::{Boundary, Model, Role, TrustPrincipal};
+use crate::policy::check::thousands;
+use crate::policy::{PolicyKind, check_document, size_without_whitespace};
+use crate::source::SourceMap;
+
+/// A compiled role instance: (account name, role name, file).
+pub type RoleInstance = (String, String, RoleFile);
+
+pub(super) fn roles(
+    model: &Model,
+    policies: &PolicySources,
+    lints: &mut LintCache,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> Vec<RoleInstance> {
+    let mut out = Vec::new();
+    for role in &model.roles {
+        let mut owner = Owner::new(format!("role `{}`", role.name), &role.acknowledge);
+        check_permission_set_trust(model, role, diags);
+        // Resolved once per role: the ARNs do not depend on the account.
+        let mut attached: Vec<AttachRolePolicy> = role
+            .managed_policies
+            .iter()
+            .filter_map(|r| managed_arn(model, r, diags))
+            .map(|policy_arn| AttachRolePolicy { policy_arn })
+            .collect();
+        attached.sort();
+        attached.dedup();
+        let managed_boundary = match &role.boundary {
+            Some(Boundary::Managed { reference, loc }) => {
+                let r = crate::model::PolicyRef {
+                    reference: reference.clone(),
+                    loc: loc.clone(),
+                };
+                managed_arn(model, &r, diags)
+            }
+            _ => None,
+        };
+        for &a in &role.targets {
+            let Some(account) = model.accounts.get(a) else {
+                continue;
+            };
+            let trust = trust_policy(model, role, account, diags);
+            // An entry that could not be generated has been reported; checking the
+            // remainder would only add "empty Statement".
+            if trust.statements().len() == role.trust.len() {
+                check_trust(model, role, &trust, diags);
+                let text = serde_json::to_string(&trust).unwrap_or_default();
+                // Statement i was generated from trust entry i.
+                let mut place = |statement: Option<usize>| {
+                    let loc = statement
+                        .and_then(|i| role.trust.get(i))
+                        .map_or_else(|| role.loc.clone(), |t| t.loc.clone());
+                    Diagnostic::warning("orgc::lint", "")
+                        .at_loc(loc)
+                        .with_note(format!(
+                            "in the trust policy generated for role `{}`",
+                            role.name
+                        ))
+                };
+                lint_policy(
+                    lints,
+                    &trust,
+                    PolicyKind::Trust,
+                    &text,
+                    "trust policy",
+                    &mut owner,
+                    &mut place,
+                    diags,
+                );
+            }
+            let context = account_context(model, account);
+            let mut inline = Vec::new();
+            let mut inline_size = 0;
+            for (policy_name, t) in &role.inline_policies {
+                let Some(rendered) = policies.render(
+                    &t.template,
+                    &context,
+                    PolicyKind::Identity,
+                    &t.loc,
+                    &format!("role `{}` in account `{}`", role.name, account.name),
+                    sources,
+                    diags,
+                ) else {
+                    continue;
+                };
+                policies.lint_rendered(
+                    &t.template,
+                    &rendered,
+                    &t.loc,
+                    &format!("role `{}` in account `{}`", role.name, account.name),
+                    &mut owner,
+                    lints,
+                    sources,
+                    diags,
+                );
+                inline_size += rendered.size;
+                inline.push(PutRolePolicy {
+                    policy_name: policy_name.clone(),
+                    template: t.template.clone(),
+                    policy_document: rendered.document,
+                });
+            }
+            check_inline_size(
+                inline_size,
+                &format!(
+                    "together, the inline policies of role `{}` in account `{}` are",
+                    role.name, account.name
+                ),
+                &role.loc,
+                diags,
+            );
+            let permissions_boundary = match &role.boundary {
+                Some(Boundary::CustomerManaged(c)) => Some(format!(
+                    "{}:iam::{}:policy{}{}",
+                    model.arn_prefix(),
+                    account.id,
+                    c.path,
+                    c.name
+                )),
+                _ => managed_boundary.clone(),
+            };
+            out.push((
+                account.name.clone(),
+                role.name.clone(),
+                RoleFile {
+                    account: AccountRef {
+                        name: account.name.clone(),
+                        id: account.id.clone(),
+                    },
+                    create_role: CreateRole {
+                        role_name: role.name.clone(),
+                        path: role.path.clone(),
+                        description: role.description.clone(),
+                        max_session_duration: role.max_session_duration,
+                        permissions_boundary,
+                        tags: tags(&role.tags),
+                        assume_role_policy_document: trust,
+                    },
+                    put_role_policy: inline,
+                    attach_role_policy: attached.clone(),
+                    acknowledged: role.acknowledge.clone(),
+                },
+            ));
+        }
+        check_acknowledgements(&owner, &role.loc, diags);
+    }
+    out.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    out
+}
+
+/// Every generated trust policy is checked like any policy before it is written.
+///
+/// Rule `orgc::limit::trust-policy-size`: AWS limits a role trust policy to 2,048
+/// characters not counting whitespace (raise `organization.limits.trust_policy_chars`
+/// if AWS raised the quota).
+fn check_trust(
+    model: &Model,
+    role: &Role,
+    doc: &crate::policy::PolicyDocument,
+    diags: &mut Diagnostics,
+) {
+    let checked = check_document(doc, trust::KIND);
+    for p in &checked.problems {
+        diags.push(diagnostic(p).at_loc(role.loc.clone()).with_note(format!(
+            "in the trust policy generated for role `{}`",
+            role.name
+        )));
+    }
+    let text = serde_json::to_string(doc).unwrap_or_default();
+    let size = size_without_whitespace(&text);
+    let limit = model.org.limits.trust_policy_chars;
+    if size > limit {
+        diags.push(
+            Diagnostic::error(
+                "orgc::limit::trust-policy-size",
+                format!(
+                    "the trust policy of role `{}` is {} characters long without whitespace; the quota is {}",
+                    role.name,
+                    thousands(size),
+                    thousands(limit)
+                ),
+            )
+            .at_loc(role.loc.clone())
+            .with_help("trust fewer accounts per entry (an `account` or OU-wide role), or raise `organization.limits.trust_policy_chars` if AWS raised the quota"),
+        );
+    }
+}
+
+/// Rule `orgc::trust::permission-set-not-assigned` (warning): trusting a permission
+/// set in an account where it is never assigned trusts a role that does not exist.
+/// Rule `orgc::trust::permission-set-prefix`: the trust pattern
+/// `AWSReservedSSO_<set>_*` also matches the roles of a set named `<set>_<more>`, so
+/// trusting `<set>` would silently trust that set too.
+fn check_permission_set_trust(model: &Model, role: &Role, diags: &mut Diagnostics) {
+    for t in &role.trust {
+        let TrustPrincipal::PermissionSet {
+            permission_set,
+            accounts,
+        } = &t.principal
+        else {
+            continue;
+        };
+        let Some(set) = model.permission_sets.get(*permission_set) else {
+            continue;
+        };
+        for &a in accounts {
+            let assigned = model
+                .assignments
+                .iter()
+                .any(|x| x.account == a && x.permission_set == *permission_set);
+            if !assigned && let Some(account) = model.accounts.get(a) {
+                diags.push(
+                    Diagnostic::warning(
+                        "orgc::trust::permission-set-not-assigned",
+                        format!("permission set `{}` is never assigned in account `{}`", set.name, account.name),
+                    )
+                    .at_loc(t.loc.clone())
+                    .with_help(format!("no Identity Center role of `{}` exists there to assume `{}`; assign the set in `{}` or remove the account", set.name, role.name, account.name)),
+                );
+            }
+        }
+        let prefix = format!("{}_", set.name);
+        for other in model
+            .permission_sets
+            .iter()
+            .filter(|o| o.name.starts_with(&prefix))
+        {
+            diags.push(
+                Diagnostic::error(
+                    "orgc::trust::permission-set-prefix",
+                    format!("trusting permission set `{}` would also trust permission set `{}`", set.name, other.name),
+                )
+                .at_loc(t.loc.clone())
+                .with_label(other.loc.clone(), "its roles match the same pattern")
+                .with_help(format!("the trust pattern `AWSReservedSSO_{}_*` matches both; rename `{}` so no set's name is another's plus `_`", set.name, other.name)),
+            );
+        }
+    }
+}
