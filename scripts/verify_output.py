@@ -123,6 +123,87 @@ def iam(out, resources, identity_policies):
         resources.append(("AWS::IAM::Role", role))
 
 
+# The network files name AWS resources by their org names: `<X>Name` stands for the
+# `<X>Id` that exists only once the resource does. Placeholders of AWS's id shapes.
+ID_PREFIX = {
+    "TransitGatewayId": "tgw-",
+    "TransitGatewayRouteTableId": "tgw-rtb-",
+    "TransitGatewayAttachmentId": "tgw-attach-",
+}
+
+
+def aws_id(key, name):
+    return ID_PREFIX[key] + digest(f"{key}:{name}", 17)
+
+
+def with_ids(params):
+    """`<X>Name` → `<X>Id` with a placeholder id."""
+    out = {}
+    for k, v in params.items():
+        idk = k[: -len("Name")] + "Id" if k.endswith("Name") else None
+        if idk in ID_PREFIX:
+            out[idk] = aws_id(idk, v)
+        else:
+            out[k] = v
+    return out
+
+
+def cfn_tags(tag_specifications):
+    return [t for spec in tag_specifications for t in spec["Tags"]]
+
+
+def network(out, resources):
+    """Transit Gateways, route tables, routes, associations, propagations, VPC
+    attachments and VPC routes, against the EC2 request shapes (and cfn-lint's
+    resource shapes)."""
+    counts = 0
+    for path in sorted(out.glob("network/*/transit-gateway.json")):
+        where = str(path.relative_to(out))
+        create = load(path)["CreateTransitGateway"]
+        api("ec2", "CreateTransitGateway", create, where)
+        resources.append(("AWS::EC2::TransitGateway", {**create["Options"], "Tags": cfn_tags(create["TagSpecifications"])}))
+        counts += 1
+    for path in sorted(out.glob("network/*/route-tables/*.json")):
+        where = str(path.relative_to(out))
+        f = load(path)
+        create = with_ids(f["CreateTransitGatewayRouteTable"])
+        api("ec2", "CreateTransitGatewayRouteTable", create, where)
+        resources.append(("AWS::EC2::TransitGatewayRouteTable", {"TransitGatewayId": create["TransitGatewayId"], "Tags": cfn_tags(create["TagSpecifications"])}))
+        for op, key, rtype in [
+            ("AssociateTransitGatewayRouteTable", "AssociateTransitGatewayRouteTable", "AWS::EC2::TransitGatewayRouteTableAssociation"),
+            ("EnableTransitGatewayRouteTablePropagation", "EnableTransitGatewayRouteTablePropagation", "AWS::EC2::TransitGatewayRouteTablePropagation"),
+            ("CreateTransitGatewayRoute", "CreateTransitGatewayRoute", "AWS::EC2::TransitGatewayRoute"),
+        ]:
+            for item in f[key]:
+                params = with_ids(item)
+                api("ec2", op, params, where)
+                # cfn-lint's schema types a Transit Gateway route's DestinationCidrBlock
+                # as IPv4, but the API takes IPv6 destinations in the same field (AWS's
+                # Landing Zone Accelerator writes `::/0` there): botocore checks those.
+                if ":" not in params.get("DestinationCidrBlock", ""):
+                    resources.append((rtype, params))
+                counts += 1
+    for path in sorted(out.glob("network/*/vpc-routes/*.json")):
+        where = str(path.relative_to(out))
+        f = load(path)
+        spoke = f["Spoke"]
+        # The VPC, its subnets and their route tables are not orgc's to name.
+        vpc = "vpc-" + digest(f"vpc:{spoke}", 17)
+        subnets = ["subnet-" + digest(f"subnet:{spoke}:{i}", 17) for i in range(2)]
+        attach = {**with_ids(f["CreateTransitGatewayVpcAttachment"]), "VpcId": vpc, "SubnetIds": subnets}
+        api("ec2", "CreateTransitGatewayVpcAttachment", attach, where)
+        resources.append(("AWS::EC2::TransitGatewayVpcAttachment", {
+            "TransitGatewayId": attach["TransitGatewayId"], "VpcId": vpc, "SubnetIds": subnets,
+            "Options": attach["Options"], "Tags": cfn_tags(attach["TagSpecifications"]),
+        }))
+        for route in f["CreateRoute"]:
+            params = {**with_ids(route), "RouteTableId": "rtb-" + digest(f"rtb:{spoke}", 17)}
+            api("ec2", "CreateRoute", params, where)
+            resources.append(("AWS::EC2::Route", params))
+            counts += 1
+    return counts
+
+
 def cfn_lint(resources, identity_policies):
     """Every resource, and every identity policy wrapped in a managed policy, through cfn-lint."""
     items = list(resources) + [("AWS::IAM::ManagedPolicy", {"PolicyDocument": doc}) for _, doc in identity_policies]
@@ -171,6 +252,7 @@ def main():
     resources, identity_policies = [], []
     identity_center(out, resources, identity_policies)
     iam(out, resources, identity_policies)
+    network(out, resources)
     cfn_lint(resources, identity_policies)
     parliament(identity_policies)
     checked = f"{len(resources)} resources, {len(identity_policies)} identity policies"
