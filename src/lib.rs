@@ -15,6 +15,7 @@ pub mod compile;
 pub mod desired;
 pub mod diagnostic;
 pub mod emit;
+pub mod graph;
 pub mod load;
 pub mod model;
 pub mod network;

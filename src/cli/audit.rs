@@ -1,9 +1,13 @@
 //! `orgc audit`: reports on what the org allows. `audit network` answers which
 //! accounts (or spokes) reach which, in both directions, with the path, and what
-//! is exposed to the internet.
+//! is exposed to the internet; `audit access` (in `audit/access.rs`) who can access
+//! which account, at which level, by which path.
 //!
 //! The report is printed whenever the org resolves, even when a guardrail fails
 //! (that is when it is most wanted); the exit code still says the org has errors.
+
+mod access;
+mod graph;
 
 use super::{EXIT_FAILED, EXIT_OK, OrgArgs, usage_error};
 use crate::network::audit::{self, By, Query};
@@ -20,6 +24,12 @@ pub enum AuditCommand {
     /// Which accounts (or spokes) reach which, full or partial, both directions,
     /// with the path; and internet exposure.
     Network(NetworkArgs),
+    /// Who can access which account, at which level, and through which chain of
+    /// permission sets and roles.
+    Access(access::AccessArgs),
+    /// The accounts (grouped by OU), network reachability and access as a graph:
+    /// Mermaid for pull-request comments, DOT for Graphviz.
+    Graph(graph::GraphArgs),
 }
 
 #[derive(Debug, Args)]
@@ -56,6 +66,8 @@ pub enum Format {
 pub fn run(args: &AuditArgs) -> u8 {
     match &args.command {
         AuditCommand::Network(a) => network(a),
+        AuditCommand::Access(a) => access::run(a),
+        AuditCommand::Graph(a) => graph::run(a),
     }
 }
 
