@@ -91,6 +91,10 @@ pub struct Analysis {
     egress_appliance: Vec<bool>,
 }
 
+/// For every spoke of the org: how well the best spoke of one account reaches it,
+/// and that spoke (see [`Analysis::account_row`]).
+pub type AccountRow = Vec<(Status, Option<SpokeIdx>)>;
+
 /// How one account's spokes reach another account's.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccountReach {
@@ -258,6 +262,45 @@ impl Analysis {
         }
     }
 
+    /// `a`'s status to every spoke of the org, by model index (spokes of other
+    /// gateways `None`; `a` itself `Full` when it has CIDRs).
+    pub fn spoke_row(&self, a: SpokeIdx) -> Vec<Status> {
+        let mut row = vec![Status::None; self.place.len()];
+        if let Some((g, la)) = self.place(a) {
+            for (l, st) in g.reach.forward_row(la).into_iter().enumerate() {
+                if let Some(cell) = row.get_mut(g.global(l)) {
+                    *cell = st;
+                }
+            }
+        }
+        row
+    }
+
+    /// For every spoke of the org, how well the best spoke of account `from`
+    /// reaches it, and that spoke (the first in name order among equals; never the
+    /// spoke itself): a whole row of [`Analysis::account_reach`] at once.
+    pub fn account_row(&self, from: AccountIdx) -> AccountRow {
+        let mut best: Vec<(Status, Option<SpokeIdx>)> =
+            vec![(Status::None, None); self.place.len()];
+        for &a in self.spokes_of(from) {
+            let Some((g, la)) = self.place(a) else {
+                continue;
+            };
+            for (l, st) in g.reach.forward_row(la).into_iter().enumerate() {
+                let b = g.global(l);
+                if b == a {
+                    continue;
+                }
+                if let Some(cell) = best.get_mut(b)
+                    && (cell.1.is_none() || st > cell.0)
+                {
+                    *cell = (st, Some(a));
+                }
+            }
+        }
+        best
+    }
+
     /// How `from`'s spokes reach `to`'s (see the module documentation), counting
     /// only paths through `via` when it is not empty.
     pub fn account_reach(
@@ -306,6 +349,44 @@ impl Analysis {
     /// How `spoke`'s packets to the internet fare (see [`Egress`]). Only the
     /// address families the spoke has CIDRs in are asked about.
     pub fn internet_egress(&self, model: &Model, spoke: SpokeIdx) -> Egress {
+        let excluded = self
+            .place(spoke)
+            .map(|(g, _)| not_internet(g))
+            .unwrap_or_default();
+        self.egress_with(model, spoke, &excluded)
+    }
+
+    /// [`Analysis::internet_egress`] of every spoke, by model index. Spokes of one
+    /// gateway with the same table, VPC routes and address families fare the same
+    /// on addresses no spoke owns, so each such group is asked once.
+    pub fn internet_egress_all(&self, model: &Model) -> Vec<Egress> {
+        type Key<'a> = (GatewayIdx, TableIdx, Option<&'a Vec<IpNet>>, bool, bool);
+        let excluded: Vec<Vec<IpNet>> = self.gateways.iter().map(not_internet).collect();
+        let mut done: std::collections::BTreeMap<Key<'_>, Egress> = Default::default();
+        let mut out = Vec::with_capacity(model.spokes.len());
+        for (i, sp) in model.spokes.iter().enumerate() {
+            let key: Key<'_> = (
+                sp.gateway,
+                sp.associate,
+                sp.vpc_routes.as_ref(),
+                sp.cidrs.iter().any(|c| matches!(c, IpNet::V4(_))),
+                sp.cidrs.iter().any(|c| matches!(c, IpNet::V6(_))),
+            );
+            let e = match done.get(&key) {
+                Some(e) => e.clone(),
+                None => {
+                    let ex = excluded.get(sp.gateway).map_or(&[][..], Vec::as_slice);
+                    let e = self.egress_with(model, i, ex);
+                    done.insert(key, e.clone());
+                    e
+                }
+            };
+            out.push(e);
+        }
+        out
+    }
+
+    fn egress_with(&self, model: &Model, spoke: SpokeIdx, excluded: &[IpNet]) -> Egress {
         let none = Egress {
             status: Status::None,
             through: Vec::new(),
@@ -330,14 +411,9 @@ impl Analysis {
                 internet.push(net);
             }
         }
-        let mut excluded: Vec<IpNet> = NOT_INTERNET
-            .iter()
-            .filter_map(|c| c.parse::<IpNet>().ok())
-            .collect();
-        excluded.extend(g.input.spokes.iter().flat_map(|s| s.cidrs.iter().copied()));
         let exits: Vec<Exit> = g
             .reach
-            .toward(local, &internet, &excluded)
+            .toward(local, &internet, excluded)
             .into_iter()
             .map(|e| globalise_exit(g, e))
             .collect();
@@ -381,6 +457,52 @@ impl Analysis {
             _ => None,
         }
     }
+}
+
+/// An account pair's status from the source's [`Analysis::account_row`]: the
+/// destination's spokes all reached in full, none reached at all, or in between.
+pub fn account_status(row: &[(Status, Option<SpokeIdx>)], to_spokes: &[SpokeIdx]) -> Status {
+    let mut statuses = to_spokes
+        .iter()
+        .map(|&b| row.get(b).map_or(Status::None, |c| c.0));
+    let Some(first) = statuses.next() else {
+        return Status::None;
+    };
+    let (mut all_full, mut all_none) = (first == Status::Full, first == Status::None);
+    for st in statuses {
+        all_full &= st == Status::Full;
+        all_none &= st == Status::None;
+    }
+    match (all_full, all_none) {
+        (true, _) => Status::Full,
+        (_, true) => Status::None,
+        _ => Status::Partial,
+    }
+}
+
+/// The spoke pair that shows an account pair's best reach, from the source's
+/// [`Analysis::account_row`] (as [`AccountReach::witness`]).
+pub fn account_witness(
+    row: &[(Status, Option<SpokeIdx>)],
+    to_spokes: &[SpokeIdx],
+) -> Option<(SpokeIdx, SpokeIdx)> {
+    let cell = |b: SpokeIdx| row.get(b).copied().unwrap_or((Status::None, None));
+    let best = to_spokes.iter().map(|&b| cell(b).0).max()?;
+    if best == Status::None {
+        return None;
+    }
+    let &b = to_spokes.iter().find(|&&b| cell(b).0 == best)?;
+    Some((cell(b).1?, b))
+}
+
+/// What is not the internet on a gateway: the special-purpose ranges and every
+/// spoke's CIDRs.
+fn not_internet(g: &GatewayNet) -> Vec<IpNet> {
+    NOT_INTERNET
+        .iter()
+        .filter_map(|c| c.parse::<IpNet>().ok())
+        .chain(g.input.spokes.iter().flat_map(|s| s.cidrs.iter().copied()))
+        .collect()
 }
 
 fn status_of(delivered: bool, lost: bool) -> Status {

@@ -8,7 +8,7 @@
 //! through the accounts' spokes as [`super::analysis`] describes. Paths always name
 //! spokes.
 
-use super::analysis::{AccountReach, Analysis, BestSource};
+use super::analysis::{self, AccountReach, AccountRow, Analysis, BestSource};
 use super::explain;
 use super::routing::{Forward, Reason, Status};
 use crate::desired::network::{
@@ -113,42 +113,6 @@ struct Direction {
     status: Status,
     path: Vec<SpokeIdx>,
     lost: Vec<LostRange>,
-}
-
-fn direction(model: &Model, net: &Analysis, by: By, from: usize, to: usize) -> Direction {
-    match by {
-        By::Spoke => {
-            let status = net.status(from, to);
-            let path = if status == Status::None {
-                Vec::new()
-            } else {
-                net.path(from, to)
-            };
-            let lost = if status == Status::Partial {
-                spoke_losses(model, net, from, to, false)
-            } else {
-                Vec::new()
-            };
-            Direction { status, path, lost }
-        }
-        By::Account => {
-            let reach = net.account_reach(from, to, &[]);
-            let path = reach
-                .witness()
-                .map(|(a, b)| net.path(a, b))
-                .unwrap_or_default();
-            let lost = if reach.status == Status::Partial {
-                account_losses(model, net, from, &reach)
-            } else {
-                Vec::new()
-            };
-            Direction {
-                status: reach.status,
-                path,
-                lost,
-            }
-        }
-    }
 }
 
 /// Why `a`'s packets miss addresses of `b`.
@@ -259,23 +223,97 @@ fn losses(model: &Model, net: &Analysis, by: By, from: usize, to: usize) -> Vec<
     }
 }
 
+/// Rows of statuses, computed once per unit that a query needs: a spoke's row,
+/// or an account's best-source row.
+enum Rows {
+    Spokes(Vec<Option<Vec<Status>>>),
+    Accounts(Vec<Option<AccountRow>>),
+}
+
+impl Rows {
+    fn new(model: &Model, net: &Analysis, q: Query, units: &[usize]) -> Rows {
+        // Forward rows of the sources, and of the destinations for the return.
+        let wanted = |u: usize| q.from.is_none_or(|f| f == u) || q.to.is_none_or(|t| t == u);
+        match q.by {
+            By::Spoke => {
+                let mut rows = vec![None; model.spokes.len()];
+                for &u in units.iter().filter(|&&u| wanted(u)) {
+                    if let Some(r) = rows.get_mut(u) {
+                        *r = Some(net.spoke_row(u));
+                    }
+                }
+                Rows::Spokes(rows)
+            }
+            By::Account => {
+                let mut rows = vec![None; model.accounts.len()];
+                for &u in units.iter().filter(|&&u| wanted(u)) {
+                    if let Some(r) = rows.get_mut(u) {
+                        *r = Some(net.account_row(u));
+                    }
+                }
+                Rows::Accounts(rows)
+            }
+        }
+    }
+
+    /// The status of `a` to `b`, and the spoke pair of its witness path.
+    fn status(&self, net: &Analysis, a: usize, b: usize) -> (Status, Option<(SpokeIdx, SpokeIdx)>) {
+        match self {
+            Rows::Spokes(rows) => {
+                let st = rows
+                    .get(a)
+                    .and_then(Option::as_ref)
+                    .and_then(|r| r.get(b).copied())
+                    .unwrap_or(Status::None);
+                (st, (st != Status::None).then_some((a, b)))
+            }
+            Rows::Accounts(rows) => {
+                let Some(row) = rows.get(a).and_then(Option::as_ref) else {
+                    return (Status::None, None);
+                };
+                let to = net.spokes_of(b);
+                (
+                    analysis::account_status(row, to),
+                    analysis::account_witness(row, to),
+                )
+            }
+        }
+    }
+}
+
 /// The audit as data.
 pub fn audit(model: &Model, net: &Analysis, q: Query) -> NetworkAudit {
     let units = units(model, net, q.by);
+    let rows = Rows::new(model, net, q, &units);
     let mut pairs = Vec::new();
     for &a in units.iter().filter(|&&a| q.from.is_none_or(|f| f == a)) {
         for &b in units.iter().filter(|&&b| q.to.is_none_or(|t| t == b)) {
             if a == b {
                 continue;
             }
-            if !q.all_pairs && quick_none(net, q.by, a, b) {
+            let (fwd_status, witness) = rows.status(net, a, b);
+            let (ret_status, _) = rows.status(net, b, a);
+            if !q.all_pairs && fwd_status == Status::None && ret_status == Status::None {
                 continue;
             }
-            let fwd = direction(model, net, q.by, a, b);
-            let ret = direction(model, net, q.by, b, a);
-            if !q.all_pairs && fwd.status == Status::None && ret.status == Status::None {
-                continue;
-            }
+            let fwd = Direction {
+                status: fwd_status,
+                path: witness.map(|(x, y)| net.path(x, y)).unwrap_or_default(),
+                lost: if fwd_status == Status::Partial {
+                    losses(model, net, q.by, a, b)
+                } else {
+                    Vec::new()
+                },
+            };
+            let ret = Direction {
+                status: ret_status,
+                path: Vec::new(),
+                lost: if ret_status == Status::Partial {
+                    losses(model, net, q.by, b, a)
+                } else {
+                    Vec::new()
+                },
+            };
             pairs.push(AuditPair {
                 from: unit_name(model, q.by, a),
                 to: unit_name(model, q.by, b),
@@ -304,20 +342,6 @@ pub fn audit(model: &Model, net: &Analysis, q: Query) -> NetworkAudit {
     }
 }
 
-/// Whether neither direction can deliver anything, from statuses alone.
-fn quick_none(net: &Analysis, by: By, a: usize, b: usize) -> bool {
-    let spokes = |u: usize| match by {
-        By::Account => net.spokes_of(u).to_vec(),
-        By::Spoke => vec![u],
-    };
-    let (sa, sb) = (spokes(a), spokes(b));
-    !sa.iter().any(|&x| {
-        sb.iter().any(|&y| {
-            x != y && (net.status(x, y) != Status::None || net.status(y, x) != Status::None)
-        })
-    })
-}
-
 /// Whether spoke `s` belongs to unit `u`.
 fn in_unit(model: &Model, by: By, u: usize, s: SpokeIdx) -> bool {
     match by {
@@ -331,6 +355,7 @@ fn internet(model: &Model, net: &Analysis, q: Query) -> InternetExposure {
     let account = |s: SpokeIdx| explain::account_of_spoke(model, s).to_string();
     let mut ingress = Vec::new();
     let mut egress = Vec::new();
+    let all_egress = net.internet_egress_all(model);
     for (i, s) in model.spokes.iter().enumerate() {
         if s.internet.ingress() {
             let forwards_to = if s.appliance {
@@ -357,7 +382,9 @@ fn internet(model: &Model, net: &Analysis, q: Query) -> InternetExposure {
         if q.from.is_some_and(|f| !in_unit(model, q.by, f, i)) {
             continue;
         }
-        let e = net.internet_egress(model, i);
+        let Some(e) = all_egress.get(i).cloned() else {
+            continue;
+        };
         let direct = s.internet.egress();
         if direct || e.status != Status::None {
             egress.push(EgressSpoke {
