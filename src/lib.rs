@@ -13,6 +13,7 @@ pub mod cli;
 pub mod compile;
 pub mod desired;
 pub mod diagnostic;
+pub mod diff;
 pub mod emit;
 pub mod load;
 pub mod model;
