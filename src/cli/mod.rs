@@ -3,6 +3,8 @@
 
 mod compile;
 mod completions;
+mod diff;
+mod git;
 mod schema;
 mod validate;
 
@@ -38,6 +40,9 @@ pub enum Command {
     Validate(validate::ValidateArgs),
     /// Check the org, then write its desired state to the output directory.
     Compile(compile::CompileArgs),
+    /// Compile two versions of an org and show what changes: access, network
+    /// paths, trust, guardrails, entities, then the diffs of the output files.
+    Diff(diff::DiffArgs),
     /// Print the JSON Schema of the org format (for editors such as taplo).
     Schema(schema::SchemaArgs),
     /// Print shell completions.
@@ -142,6 +147,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
         Command::Validate(args) => validate::run(&args),
         Command::Compile(args) => compile::run(&args),
+        Command::Diff(args) => diff::run(&args),
         Command::Schema(args) => schema::run(&args),
         Command::Completions(args) => completions::run(&args),
     };
