@@ -323,41 +323,60 @@ fn walk(old: &Value, new: &Value, at: &str, out: &mut Vec<Detail>) {
         (Value::Array(a), Value::Array(b)) => match id_key(a, b) {
             Some(key) => {
                 let id = |v: &Value| v.get(key).and_then(Value::as_str).unwrap_or("").to_string();
-                let find =
-                    |items: &[Value], want: &str| items.iter().find(|v| id(v) == want).cloned();
+                let by_id = |items: &[Value]| -> std::collections::HashMap<String, Value> {
+                    items.iter().map(|v| (id(v), v.clone())).collect()
+                };
+                let (a_ids, b_ids) = (by_id(a), by_id(b));
+                // Old order, then what is new in new order.
                 let mut ids: Vec<String> = a.iter().map(id).collect();
-                ids.extend(b.iter().map(id).filter(|i| !a.iter().any(|v| id(v) == *i)));
+                ids.extend(b.iter().map(id).filter(|i| !a_ids.contains_key(i)));
                 for i in ids {
                     let here = format!("{at}[{i}]");
-                    match (find(a, &i), find(b, &i)) {
-                        (Some(x), Some(y)) => walk(&x, &y, &here, out),
+                    match (a_ids.get(&i), b_ids.get(&i)) {
+                        (Some(x), Some(y)) => walk(x, y, &here, out),
                         (Some(x), None) => out.push(Detail::Value {
                             at: at.to_string(),
-                            old: Some(describe(&x)),
+                            old: Some(describe(x)),
                             new: None,
                         }),
                         (None, Some(y)) => {
                             out.push(Detail::Value {
                                 at: at.to_string(),
                                 old: None,
-                                new: Some(describe(&y)),
+                                new: Some(describe(y)),
                             });
-                            added_policies(&y, &here, out);
+                            added_policies(y, &here, out);
                         }
                         (None, None) => {}
                     }
                 }
             }
             None => {
-                // A multiset: items that appear more often on one side.
-                let mut rest: Vec<&Value> = b.iter().collect();
+                // A multiset: items that appear more often on one side, in their
+                // order (counted by their compact text: assignments run to tens of
+                // thousands).
+                let mut counts: std::collections::HashMap<String, isize> =
+                    std::collections::HashMap::new();
+                for y in b {
+                    *counts.entry(compact(y)).or_default() += 1;
+                }
                 let mut gone = Vec::new();
                 for x in a {
-                    match rest.iter().position(|y| *y == x) {
-                        Some(i) => {
-                            rest.remove(i);
-                        }
-                        None => gone.push(x),
+                    let n = counts.entry(compact(x)).or_default();
+                    if *n > 0 {
+                        *n -= 1;
+                    } else {
+                        gone.push(x);
+                    }
+                }
+                // What is left in `counts` is what `b` has more of.
+                let mut rest = Vec::new();
+                for y in b {
+                    if let Some(n) = counts.get_mut(&compact(y))
+                        && *n > 0
+                    {
+                        *n -= 1;
+                        rest.push(y);
                     }
                 }
                 for x in gone {
@@ -400,14 +419,12 @@ fn id_key(a: &[Value], b: &[Value]) -> Option<&'static str> {
     }
     KEYS.into_iter().find(|k| {
         [a, b].iter().all(|items| {
-            let mut ids: Vec<&str> = Vec::new();
-            for v in items.iter() {
-                match v.get(*k).and_then(Value::as_str) {
-                    Some(s) if !ids.contains(&s) => ids.push(s),
-                    _ => return false,
-                }
-            }
-            true
+            let mut ids = std::collections::HashSet::new();
+            items.iter().all(|v| {
+                v.get(*k)
+                    .and_then(Value::as_str)
+                    .is_some_and(|s| ids.insert(s))
+            })
         })
     })
 }
