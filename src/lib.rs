@@ -14,6 +14,7 @@ pub mod cli;
 pub mod compile;
 pub mod desired;
 pub mod diagnostic;
+pub mod diff;
 pub mod emit;
 pub mod graph;
 pub mod load;

@@ -4,6 +4,8 @@
 mod audit;
 mod compile;
 mod completions;
+mod diff;
+mod git;
 mod schema;
 mod validate;
 
@@ -41,6 +43,9 @@ pub enum Command {
     Compile(compile::CompileArgs),
     /// Report on what the org allows.
     Audit(audit::AuditArgs),
+    /// Compile two versions of an org and show what changes: access, network
+    /// paths, trust, guardrails, entities, then the diffs of the output files.
+    Diff(diff::DiffArgs),
     /// Print the JSON Schema of the org format (for editors such as taplo).
     Schema(schema::SchemaArgs),
     /// Print shell completions.
@@ -146,6 +151,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Validate(args) => validate::run(&args),
         Command::Compile(args) => compile::run(&args),
         Command::Audit(args) => audit::run(&args),
+        Command::Diff(args) => diff::run(&args),
         Command::Schema(args) => schema::run(&args),
         Command::Completions(args) => completions::run(&args),
     };

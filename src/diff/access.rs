@@ -1,0 +1,293 @@
+//! Access gained and lost, from the two sides' `audit/access.json`.
+//!
+//! The audit has one row per (principal, account, level) reached, each with its
+//! shortest path. What a principal can do on an account is its highest level there,
+//! so that is what is compared: a principal gains access (none → a level), loses it,
+//! or has it raised or lowered. Rows whose level did not change but whose path did
+//! (a renamed permission set, a new chain below a higher level already held) are
+//! reported apart, as the same access reached differently.
+
+use super::GuardrailState;
+use crate::emit::Tree;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub const ACCESS_AUDIT: &str = "audit/access.json";
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+struct Row {
+    principal: String,
+    account: String,
+    level: String,
+    #[serde(default)]
+    via: Vec<String>,
+    #[serde(default)]
+    unverified: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccessChangeKind {
+    /// No access before, some now.
+    Gained,
+    /// A higher level than before.
+    Raised,
+    /// A lower level than before.
+    Lowered,
+    /// Some access before, none now.
+    Lost,
+}
+
+/// A change of one principal's highest level on one account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccessChange {
+    pub principal: String,
+    pub account: String,
+    pub change: AccessChangeKind,
+    pub old_level: Option<String>,
+    pub new_level: Option<String>,
+    /// The path of the new access (gains and raises) or of the old one (losses).
+    pub via: Vec<String>,
+    /// The access depends on a customer-managed policy orgc cannot see.
+    pub unverified: bool,
+    /// A gain of `admin`.
+    pub admin: bool,
+    /// Guardrails (`deny_access`, `require_*`) that select the account, on either side.
+    pub guarded_by: Vec<String>,
+    /// A gain of admin, or of anything on a guarded account.
+    pub risky: bool,
+}
+
+impl AccessChange {
+    pub fn gain(&self) -> bool {
+        matches!(
+            self.change,
+            AccessChangeKind::Gained | AccessChangeKind::Raised
+        )
+    }
+}
+
+/// The same highest level as before, reached by a different path (or a lower level
+/// added or removed under it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PathChange {
+    pub principal: String,
+    pub account: String,
+    pub level: String,
+    pub old_via: Option<Vec<String>>,
+    pub new_via: Option<Vec<String>>,
+}
+
+/// `read` < `write` < `admin`; anything else ranks lowest.
+pub fn rank(level: &str) -> u8 {
+    match level {
+        "read" => 1,
+        "write" => 2,
+        "admin" => 3,
+        _ => 0,
+    }
+}
+
+type Key = (String, String);
+
+fn rows(tree: &Tree) -> BTreeMap<Key, Vec<Row>> {
+    let mut out: BTreeMap<Key, Vec<Row>> = BTreeMap::new();
+    let rows: Vec<Row> = tree
+        .get(ACCESS_AUDIT)
+        .and_then(|b| serde_json::from_slice(b).ok())
+        .unwrap_or_default();
+    for r in rows {
+        out.entry((r.principal.clone(), r.account.clone()))
+            .or_default()
+            .push(r);
+    }
+    out
+}
+
+/// The row with the highest level (the first, when several share it).
+fn top(rows: &[Row]) -> Option<&Row> {
+    rows.iter().fold(None, |best: Option<&Row>, r| match best {
+        Some(b) if rank(&b.level) >= rank(&r.level) => Some(b),
+        _ => Some(r),
+    })
+}
+
+/// Compare the access audits of two trees.
+pub fn compare(
+    old: &Tree,
+    new: &Tree,
+    old_guardrails: &[GuardrailState],
+    new_guardrails: &[GuardrailState],
+) -> (Vec<AccessChange>, Vec<PathChange>) {
+    let old_rows = rows(old);
+    let new_rows = rows(new);
+    let guards = |account: &str| -> Vec<String> {
+        let mut names: Vec<String> = old_guardrails
+            .iter()
+            .chain(new_guardrails)
+            .filter(|g| g.protects.iter().any(|a| a == account))
+            .map(|g| g.name.clone())
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    };
+    let mut keys: Vec<&Key> = old_rows.keys().chain(new_rows.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    let mut changes = Vec::new();
+    let mut paths = Vec::new();
+    for key in keys {
+        let before = old_rows.get(key).map(Vec::as_slice).unwrap_or_default();
+        let after = new_rows.get(key).map(Vec::as_slice).unwrap_or_default();
+        let (o, n) = (top(before), top(after));
+        let (o_rank, n_rank) = (
+            o.map_or(0, |r| rank(&r.level)),
+            n.map_or(0, |r| rank(&r.level)),
+        );
+        let change = match (o, n) {
+            (None, Some(_)) => AccessChangeKind::Gained,
+            (Some(_), None) => AccessChangeKind::Lost,
+            (Some(_), Some(_)) if n_rank > o_rank => AccessChangeKind::Raised,
+            (Some(_), Some(_)) if n_rank < o_rank => AccessChangeKind::Lowered,
+            _ => {
+                paths.extend(path_changes(key, before, after));
+                continue;
+            }
+        };
+        let shown = match change {
+            AccessChangeKind::Gained | AccessChangeKind::Raised | AccessChangeKind::Lowered => n,
+            AccessChangeKind::Lost => o,
+        };
+        let gain = matches!(change, AccessChangeKind::Gained | AccessChangeKind::Raised);
+        let admin = gain && n.is_some_and(|r| r.level == "admin");
+        let guarded_by = guards(&key.1);
+        changes.push(AccessChange {
+            principal: key.0.clone(),
+            account: key.1.clone(),
+            change,
+            old_level: o.map(|r| r.level.clone()),
+            new_level: n.map(|r| r.level.clone()),
+            via: shown.map(|r| r.via.clone()).unwrap_or_default(),
+            unverified: shown.is_some_and(|r| r.unverified),
+            admin,
+            risky: gain && (admin || !guarded_by.is_empty()),
+            guarded_by,
+        });
+    }
+    changes.sort_by(|a, b| {
+        let key = |c: &AccessChange| {
+            let level = if c.gain() { &c.new_level } else { &c.old_level };
+            (
+                !c.gain(),
+                !c.risky,
+                std::cmp::Reverse(level.as_deref().map_or(0, rank)),
+                c.change,
+                c.account.clone(),
+                c.principal.clone(),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+    (changes, paths)
+}
+
+/// Rows of one (principal, account) whose highest level did not change: every
+/// level whose path differs.
+fn path_changes(key: &Key, before: &[Row], after: &[Row]) -> Vec<PathChange> {
+    let by_level = |rows: &[Row]| -> BTreeMap<u8, (String, Vec<String>)> {
+        rows.iter()
+            .map(|r| (rank(&r.level), (r.level.clone(), r.via.clone())))
+            .collect()
+    };
+    let (b, a) = (by_level(before), by_level(after));
+    let mut levels: Vec<u8> = b.keys().chain(a.keys()).copied().collect();
+    levels.sort_by(|x, y| y.cmp(x));
+    levels.dedup();
+    levels
+        .into_iter()
+        .filter_map(|l| {
+            let (o, n) = (b.get(&l), a.get(&l));
+            if o.map(|x| &x.1) == n.map(|x| &x.1) {
+                return None;
+            }
+            let level = o.or(n).map(|x| x.0.clone()).unwrap_or_default();
+            Some(PathChange {
+                principal: key.0.clone(),
+                account: key.1.clone(),
+                level,
+                old_via: o.map(|x| x.1.clone()),
+                new_via: n.map(|x| x.1.clone()),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree(rows: &str) -> Tree {
+        let mut t = Tree::new();
+        t.insert(ACCESS_AUDIT.to_string(), rows.as_bytes().to_vec());
+        t
+    }
+
+    fn guard(name: &str, account: &str) -> GuardrailState {
+        GuardrailState {
+            name: name.to_string(),
+            rule: String::new(),
+            protects: vec![account.to_string()],
+            failure: None,
+        }
+    }
+
+    #[test]
+    fn highest_level_decides_and_lower_rows_are_paths() {
+        let old = tree(
+            r#"[{"principal":"group:a","account":"prod","level":"read","via":["permission_set:R"]},
+                {"principal":"group:b","account":"dev","level":"admin","via":["x"]},
+                {"principal":"group:b","account":"dev","level":"write","via":["permission_set:P"]}]"#,
+        );
+        let new = tree(
+            r#"[{"principal":"group:a","account":"prod","level":"admin","via":["permission_set:A"]},
+                {"principal":"group:a","account":"prod","level":"read","via":["permission_set:R"]},
+                {"principal":"group:b","account":"dev","level":"admin","via":["x"]}]"#,
+        );
+        let (changes, paths) = compare(&old, &new, &[], &[guard("g", "prod")]);
+        assert_eq!(changes.len(), 1);
+        let c = &changes[0];
+        assert_eq!(c.change, AccessChangeKind::Raised);
+        assert_eq!(c.new_level.as_deref(), Some("admin"));
+        assert!(c.admin && c.risky);
+        assert_eq!(c.guarded_by, vec!["g".to_string()]);
+        assert_eq!(c.via, vec!["permission_set:A".to_string()]);
+        // b keeps admin on dev; its write row went away: not an access change.
+        assert_eq!(paths.len(), 1);
+        assert_eq!(paths[0].level, "write");
+        assert_eq!(paths[0].new_via, None);
+    }
+
+    #[test]
+    fn gains_come_before_losses_and_risky_first() {
+        let old = tree(r#"[{"principal":"user:z","account":"dev","level":"admin","via":[]}]"#);
+        let new = tree(
+            r#"[{"principal":"group:a","account":"dev","level":"read","via":[]},
+                {"principal":"group:b","account":"prod","level":"read","via":[]}]"#,
+        );
+        let (changes, _) = compare(&old, &new, &[guard("g", "prod")], &[]);
+        let order: Vec<(&str, AccessChangeKind)> = changes
+            .iter()
+            .map(|c| (c.principal.as_str(), c.change))
+            .collect();
+        assert_eq!(
+            order,
+            vec![
+                ("group:b", AccessChangeKind::Gained),
+                ("group:a", AccessChangeKind::Gained),
+                ("user:z", AccessChangeKind::Lost),
+            ]
+        );
+        assert!(changes[0].risky && !changes[1].risky && !changes[2].risky);
+    }
+}

@@ -1,0 +1,382 @@
+//! What a change to an org does: two compiled orgs in, a typed [`Diff`] out.
+//!
+//! The comparison is semantic first, on the output trees: access gained and lost
+//! (from `audit/access.json`), network paths opened and closed (from
+//! `audit/network.json`, when either side has one), principals newly trusted by a
+//! role, guardrails that newly fail or pass, and every entity file added, removed or
+//! changed, with changed policy documents compared statement by statement. Then the
+//! unified diff of every changed output file. Everything here is pure; reading the
+//! two sides is the CLI's job, and [`render`] turns a [`Diff`] into text, markdown
+//! or JSON.
+
+pub mod access;
+pub mod entities;
+pub mod files;
+pub mod guardrails;
+pub mod network;
+pub mod render;
+pub mod trust;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::emit::Tree;
+use crate::model::{GuardrailRule, Model};
+use serde::Serialize;
+
+pub use access::{AccessChange, AccessChangeKind, PathChange};
+pub use entities::{Detail, EntityChange, EntityKind, StatementChange};
+pub use files::FileDiff;
+pub use guardrails::{GuardrailChange, GuardrailChangeKind, GuardrailState};
+pub use network::{NetworkChange, NetworkChangeKind, Reach};
+pub use trust::{ConditionChange, Grant, TrustChange};
+
+/// One side of a comparison: an org's output tree and the state of its guardrails.
+/// An org that does not exist (the base revision before the org was added) is the
+/// empty side.
+#[derive(Debug, Clone, Default)]
+pub struct Side {
+    pub tree: Tree,
+    pub guardrails: Vec<GuardrailState>,
+}
+
+impl Side {
+    /// The side an org checked by [`crate::check`] gives, or `None` when it did not
+    /// compile. A failed guardrail is a finding about a compiled org, not a failure
+    /// to compile: its tree is kept so the diff can show the change that broke it.
+    pub fn from_checked(checked: &crate::Checked) -> Option<Side> {
+        let desired = checked.desired.as_ref()?;
+        let model = checked.model.as_ref()?;
+        if checked
+            .diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error && !is_guardrail_failure(d))
+        {
+            return None;
+        }
+        let inputs: Vec<&crate::source::SourceFile> = checked
+            .input_files
+            .iter()
+            .filter_map(|id| checked.sources.get(*id))
+            .collect();
+        let failures: Vec<&Diagnostic> = checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error && is_guardrail_failure(d))
+            .collect();
+        Some(Side {
+            tree: crate::emit::build_tree(desired, &inputs),
+            guardrails: guardrail_states(model, &failures),
+        })
+    }
+}
+
+/// Whether a diagnostic is a guardrail's verdict on the compiled org (every
+/// `orgc::guardrail::*` error that leaves a compiled org behind: the rules that
+/// check a guardrail's own definition stop the pipeline before compilation).
+pub fn is_guardrail_failure(d: &Diagnostic) -> bool {
+    d.code.starts_with("orgc::guardrail::")
+}
+
+/// Every guardrail of the model, with what it protects and its first failure.
+fn guardrail_states(model: &Model, failures: &[&Diagnostic]) -> Vec<GuardrailState> {
+    let names = |accounts: &[usize]| -> Vec<String> {
+        accounts
+            .iter()
+            .filter_map(|a| model.accounts.get(*a).map(|x| x.name.clone()))
+            .collect()
+    };
+    let spokes = |spokes: &[usize]| -> Vec<String> {
+        spokes
+            .iter()
+            .filter_map(|s| model.spokes.get(*s).map(|x| x.name.clone()))
+            .collect()
+    };
+    let mut out: Vec<GuardrailState> = model
+        .guardrails
+        .iter()
+        .map(|g| {
+            let (rule, protects) = match &g.rule {
+                GuardrailRule::DenyNetwork { from, to, via } => (
+                    format!(
+                        "deny_network from [{}] to [{}] via [{}]",
+                        names(from).join(", "),
+                        names(to).join(", "),
+                        spokes(via).join(", ")
+                    ),
+                    Vec::new(),
+                ),
+                GuardrailRule::RequireNetwork { from, to, via } => {
+                    let mut protects = names(from);
+                    protects.extend(names(to));
+                    protects.sort();
+                    protects.dedup();
+                    (
+                        format!(
+                            "require_network from [{}] to [{}] via [{}]",
+                            names(from).join(", "),
+                            names(to).join(", "),
+                            spokes(via).join(", ")
+                        ),
+                        protects,
+                    )
+                }
+                GuardrailRule::DenyAccess { to, level, except } => {
+                    let mut except: Vec<String> = except
+                        .iter()
+                        .map(|p| crate::access::principal_name(model, p))
+                        .collect();
+                    except.sort();
+                    (
+                        format!(
+                            "deny_access to [{}] level {} except [{}]",
+                            names(to).join(", "),
+                            level.as_str(),
+                            except.join(", ")
+                        ),
+                        names(to),
+                    )
+                }
+                GuardrailRule::InternetIngress { only } => (
+                    format!("internet_ingress only [{}]", names(only).join(", ")),
+                    Vec::new(),
+                ),
+            };
+            let failure = failures
+                .iter()
+                .find(|d| d.primary.as_ref() == Some(&g.loc))
+                .or_else(|| {
+                    let needle = format!("guardrail `{}`", g.name);
+                    failures.iter().find(|d| d.message.contains(&needle))
+                })
+                .map(|d| {
+                    // "guardrail `x` fails: why" → "why": the name is shown anyway.
+                    let prefix = format!("guardrail `{}` fails: ", g.name);
+                    d.message
+                        .strip_prefix(&prefix)
+                        .unwrap_or(&d.message)
+                        .to_string()
+                });
+            GuardrailState {
+                name: g.name.clone(),
+                rule,
+                protects,
+                failure,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
+/// How to compare.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Lines of context around each change in the unified diffs.
+    pub context: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { context: 3 }
+    }
+}
+
+/// What changes between two sides: the semantic summary, most dangerous first, then
+/// the unified diff of every changed output file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Diff {
+    pub summary: Summary,
+    pub files: Vec<FileDiff>,
+}
+
+/// The semantic summary. Each list is sorted most dangerous first.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    /// Guardrails that newly fail or pass, were added, removed or redefined.
+    pub guardrails: Vec<GuardrailChange>,
+    /// Changes of a principal's highest level on an account.
+    pub access: Vec<AccessChange>,
+    /// Whether either side has a network audit (`audit/network.json`).
+    pub network_audited: bool,
+    /// Pairs of spokes whose reachability changed.
+    pub network: Vec<NetworkChange>,
+    /// Roles whose trust policy admits new principals or no longer admits old ones.
+    pub trust: Vec<TrustChange>,
+    /// Permission sets, roles, route tables and other entity files added, removed,
+    /// renamed or changed.
+    pub entities: Vec<EntityChange>,
+    /// The same access reached by a different path (a rename shows up here).
+    pub access_paths: Vec<PathChange>,
+}
+
+impl Diff {
+    /// Whether anything changed: an output file (the manifest aside) or a guardrail.
+    pub fn changed(&self) -> bool {
+        !self.files.is_empty() || !self.summary.guardrails.is_empty()
+    }
+}
+
+impl Summary {
+    /// Whether any item deserves a reviewer's attention before anything else: a
+    /// guardrail newly failing or removed, an admin grant, a grant on a guarded
+    /// account, a network path opened or widened, a role trusting someone new.
+    pub fn risky(&self) -> bool {
+        self.guardrails.iter().any(|g| g.risky)
+            || self.access.iter().any(|a| a.risky)
+            || self.network.iter().any(|n| n.risky)
+            || self.trust.iter().any(|t| t.risky)
+    }
+
+    /// The one-line headline: "+2 admin grants, 1 network path opened, …".
+    pub fn headline(&self, files: usize) -> String {
+        let mut parts = Vec::new();
+        let count =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let failing = self
+            .guardrails
+            .iter()
+            .filter(|g| g.change == GuardrailChangeKind::NewlyFails)
+            .count();
+        if failing > 0 {
+            parts.push(count(
+                failing,
+                "guardrail newly failing",
+                "guardrails newly failing",
+            ));
+        }
+        let admin = self.access.iter().filter(|a| a.gain() && a.admin).count();
+        let other_gains = self.access.iter().filter(|a| a.gain() && !a.admin).count();
+        let losses = self.access.iter().filter(|a| !a.gain()).count();
+        if admin > 0 {
+            parts.push(format!("+{}", count(admin, "admin grant", "admin grants")));
+        }
+        if other_gains > 0 {
+            parts.push(format!(
+                "+{}",
+                count(other_gains, "access grant", "access grants")
+            ));
+        }
+        if losses > 0 {
+            parts.push(format!(
+                "−{}",
+                count(losses, "access grant", "access grants")
+            ));
+        }
+        if self.access.is_empty() {
+            parts.push("no change in access".to_string());
+        }
+        for (kind, one, many) in [
+            (
+                NetworkChangeKind::Opened,
+                "network path opened",
+                "network paths opened",
+            ),
+            (
+                NetworkChangeKind::Widened,
+                "network path widened",
+                "network paths widened",
+            ),
+            (
+                NetworkChangeKind::Closed,
+                "network path closed",
+                "network paths closed",
+            ),
+            (
+                NetworkChangeKind::Narrowed,
+                "network path narrowed",
+                "network paths narrowed",
+            ),
+            (
+                NetworkChangeKind::Changed,
+                "network path changed",
+                "network paths changed",
+            ),
+        ] {
+            let n = self.network.iter().filter(|c| c.change == kind).count();
+            if n > 0 {
+                parts.push(count(n, one, many));
+            }
+        }
+        let trusted: usize = self.trust.iter().map(|t| t.added.len()).sum();
+        let untrusted: usize = self.trust.iter().map(|t| t.removed.len()).sum();
+        if trusted > 0 {
+            parts.push(format!(
+                "+{}",
+                count(trusted, "trusted principal", "trusted principals")
+            ));
+        }
+        let relaxed: usize = self
+            .trust
+            .iter()
+            .map(|t| t.conditions.iter().filter(|c| c.relaxed()).count())
+            .sum();
+        let tightened: usize = self
+            .trust
+            .iter()
+            .map(|t| t.conditions.iter().filter(|c| !c.relaxed()).count())
+            .sum();
+        if relaxed > 0 {
+            parts.push(count(relaxed, "trust relaxed", "trusts relaxed"));
+        }
+        if tightened > 0 {
+            parts.push(count(tightened, "trust tightened", "trusts tightened"));
+        }
+        if untrusted > 0 {
+            parts.push(format!(
+                "−{}",
+                count(untrusted, "trusted principal", "trusted principals")
+            ));
+        }
+        let passing = self
+            .guardrails
+            .iter()
+            .filter(|g| g.change == GuardrailChangeKind::NewlyPasses)
+            .count();
+        if passing > 0 {
+            parts.push(count(
+                passing,
+                "guardrail newly passing",
+                "guardrails newly passing",
+            ));
+        }
+        let other_guardrails = self.guardrails.len() - failing - passing;
+        if other_guardrails > 0 {
+            parts.push(count(
+                other_guardrails,
+                "guardrail redefined",
+                "guardrails redefined",
+            ));
+        }
+        if files > 0 {
+            parts.push(count(files, "file changed", "files changed"));
+        } else {
+            parts.push("no output file changed".to_string());
+        }
+        parts.join(", ")
+    }
+}
+
+/// Compare two sides.
+pub fn compare(old: &Side, new: &Side, options: Options) -> Diff {
+    let entities = entities::compare(&old.tree, &new.tree);
+    let files = files::compare(&old.tree, &new.tree, &entities, options.context);
+    let (access, access_paths) =
+        access::compare(&old.tree, &new.tree, &old.guardrails, &new.guardrails);
+    let (network_audited, network) = network::compare(&old.tree, &new.tree);
+    Diff {
+        summary: Summary {
+            guardrails: guardrails::compare(&old.guardrails, &new.guardrails),
+            access,
+            network_audited,
+            network,
+            trust: trust::compare(&old.tree, &new.tree),
+            entities,
+            access_paths,
+        },
+        files,
+    }
+}
+
+/// A JSON value on one line, for summaries.
+pub(crate) fn compact(v: &serde_json::Value) -> String {
+    serde_json::to_string(v).unwrap_or_default()
+}
