@@ -72,13 +72,14 @@ pub fn run(args: &AuditArgs) -> u8 {
 }
 
 fn network(args: &NetworkArgs) -> u8 {
-    let inputs = match crate::load::read_inputs(&args.org.org, &args.org.policies_dir()) {
-        Ok(i) => i,
-        Err(e) => return usage_error(e),
+    let crate::cli::Reported {
+        checked,
+        diags: _,
+        failed,
+    } = match args.org.check_and_report() {
+        Ok(r) => r,
+        Err(code) => return code,
     };
-    let checked = crate::check(inputs);
-    let diags = checked.diagnostics.clone().sorted();
-    let failed = args.org.report.emit(&diags, &checked.sources);
     let (Some(model), Some(net)) = (checked.model.as_ref(), &checked.network) else {
         if !args.org.report.quiet {
             eprintln!("error: the org has errors; no audit");

@@ -65,7 +65,30 @@ pub struct OrgArgs {
     pub report: ReportArgs,
 }
 
+/// An org that was read and checked, with its diagnostics already printed.
+pub struct Reported {
+    pub checked: crate::Checked,
+    pub diags: Vec<Diagnostic>,
+    /// Whether the diagnostics fail the run (errors, or warnings with `--deny-warnings`).
+    pub failed: bool,
+}
+
 impl OrgArgs {
+    /// What every command that reads an org starts with: read it, check it, print
+    /// its diagnostics. `Err` carries the exit code when it could not be read at all.
+    pub fn check_and_report(&self) -> Result<Reported, u8> {
+        let inputs =
+            crate::load::read_inputs(&self.org, &self.policies_dir()).map_err(usage_error)?;
+        let checked = crate::check(inputs);
+        let diags = checked.diagnostics.clone().sorted();
+        let failed = self.report.emit(&diags, &checked.sources);
+        Ok(Reported {
+            checked,
+            diags,
+            failed,
+        })
+    }
+
     pub fn policies_dir(&self) -> PathBuf {
         self.policies.clone().unwrap_or_else(|| {
             self.org

@@ -1,6 +1,6 @@
 //! `orgc validate`: every check, no output files.
 
-use super::{EXIT_FAILED, EXIT_OK, OrgArgs, plural, usage_error};
+use super::{EXIT_FAILED, EXIT_OK, OrgArgs, plural};
 use crate::diagnostic::Severity;
 use clap::Args;
 
@@ -11,13 +11,14 @@ pub struct ValidateArgs {
 }
 
 pub fn run(args: &ValidateArgs) -> u8 {
-    let inputs = match crate::load::read_inputs(&args.org.org, &args.org.policies_dir()) {
-        Ok(i) => i,
-        Err(e) => return usage_error(e),
+    let crate::cli::Reported {
+        checked,
+        diags,
+        failed,
+    } = match args.org.check_and_report() {
+        Ok(r) => r,
+        Err(code) => return code,
     };
-    let checked = crate::check(inputs);
-    let diags = checked.diagnostics.sorted();
-    let failed = args.org.report.emit(&diags, &checked.sources);
     let errors = diags
         .iter()
         .filter(|d| d.severity == Severity::Error)

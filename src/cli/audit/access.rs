@@ -39,13 +39,14 @@ pub enum AccessFormat {
 }
 
 pub fn run(args: &AccessArgs) -> u8 {
-    let inputs = match crate::load::read_inputs(&args.org.org, &args.org.policies_dir()) {
-        Ok(i) => i,
-        Err(e) => return usage_error(e),
+    let crate::cli::Reported {
+        checked,
+        diags: _,
+        failed,
+    } = match args.org.check_and_report() {
+        Ok(r) => r,
+        Err(code) => return code,
     };
-    let checked = crate::check(inputs);
-    let diags = checked.diagnostics.clone().sorted();
-    let failed = args.org.report.emit(&diags, &checked.sources);
     let (Some(model), Some(audit)) = (&checked.model, &checked.access) else {
         return EXIT_FAILED;
     };

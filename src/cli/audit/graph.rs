@@ -35,13 +35,14 @@ pub enum GraphKind {
 }
 
 pub fn run(args: &GraphArgs) -> u8 {
-    let inputs = match crate::load::read_inputs(&args.org.org, &args.org.policies_dir()) {
-        Ok(i) => i,
-        Err(e) => return crate::cli::usage_error(e),
+    let crate::cli::Reported {
+        checked,
+        diags: _,
+        failed,
+    } = match args.org.check_and_report() {
+        Ok(r) => r,
+        Err(code) => return code,
     };
-    let checked = crate::check(inputs);
-    let diags = checked.diagnostics.clone().sorted();
-    let failed = args.org.report.emit(&diags, &checked.sources);
     let (Some(model), Some(access), Some(network)) =
         (&checked.model, &checked.access, &checked.network)
     else {
