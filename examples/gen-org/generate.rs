@@ -996,8 +996,9 @@ pub fn generate(cfg: &Config) -> Result<Generated, String> {
         }
     }
     // A second version of the org: some team blocks name another team of the unit.
+    // Forked whether or not it is used, so both versions draw the same numbers after it.
+    let mut r = rng.fork(0xD1FF);
     if cfg.change_assignments_percent > 0.0 {
-        let mut r = rng.fork(0xD1FF);
         let want = ((blocks.len() as f64) * cfg.change_assignments_percent / 100.0).round() as usize;
         let candidates: Vec<usize> = (0..blocks.len()).filter(|&i| blocks[i].team_of_bu.is_some()).collect();
         for i in r.sample(&candidates, want) {
