@@ -7,7 +7,7 @@
 //! caller, and the caller's own policies allow `sts:AssumeRole` on the role's ARN
 //! (explicit denies win).
 
-use super::holders::{AllHoldings, MayAssume};
+use super::holders::{AllHoldings, Holdings, MayAssume};
 use crate::compile::trust::role_arn;
 use crate::model::{AccountIdx, Model, PrincipalName, PrincipalRef, TrustPrincipal};
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -87,6 +87,7 @@ impl Graph {
         }
 
         let mut edges: Vec<Vec<Edge>> = vec![Vec::new(); nodes.len()];
+        let mut assume_views: Vec<Option<Holdings>> = vec![None; nodes.len()];
         for (r, role) in model.roles.iter().enumerate() {
             for &target in &role.targets {
                 let (Some(&to), Some(account)) = (
@@ -170,6 +171,12 @@ impl Graph {
                         let Some(h) = holder(holdings, nodes.get(from).copied()) else {
                             continue;
                         };
+                        // A caller is asked about every role that trusts it: reduce its
+                        // policies to the statements about `sts:AssumeRole` once.
+                        let Some(slot) = assume_views.get_mut(from) else {
+                            continue;
+                        };
+                        let h = slot.get_or_insert_with(|| h.only_action("sts:AssumeRole"));
                         match h.may_assume(&arn) {
                             MayAssume::Yes => edges[from].push(Edge {
                                 to,

@@ -120,17 +120,13 @@ pub fn analyse(model: &Model, desired: &DesiredState, diags: &mut Diagnostics) -
             });
         }
     }
-    rows.sort_by(|a, b| {
+    // Stable, as before; the principal's name is built once per row, not per comparison.
+    rows.sort_by_cached_key(|a| {
         (
             a.account,
             std::cmp::Reverse(a.level),
             principal_sort(model, &a.principal),
         )
-            .cmp(&(
-                b.account,
-                std::cmp::Reverse(b.level),
-                principal_sort(model, &b.principal),
-            ))
     });
     AccessReport { rows }
 }

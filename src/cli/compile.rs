@@ -26,6 +26,10 @@ pub fn run(args: &CompileArgs) -> u8 {
         Ok(r) => r,
         Err(code) => return code,
     };
+    // The process ends with this command: the compiled org and its output tree are
+    // left to the OS instead of being freed piece by piece (a tenth of the run for the
+    // largest orgs).
+    let checked = std::mem::ManuallyDrop::new(checked);
     let tree = match checked.tree() {
         Some(t) if !failed => t,
         _ => {
@@ -37,6 +41,7 @@ pub fn run(args: &CompileArgs) -> u8 {
             return EXIT_FAILED;
         }
     };
+    let tree = std::mem::ManuallyDrop::new(tree);
     let out = args.out.display();
     if args.check {
         let stale = match crate::emit::write::compare_tree(&args.out, &tree) {

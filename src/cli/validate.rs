@@ -19,6 +19,9 @@ pub fn run(args: &ValidateArgs) -> u8 {
         Ok(r) => r,
         Err(code) => return code,
     };
+    // The process ends with this command: the compiled org is left to the OS instead
+    // of being freed piece by piece (a tenth of the run for the largest orgs).
+    let checked = std::mem::ManuallyDrop::new(checked);
     let errors = diags
         .iter()
         .filter(|d| d.severity == Severity::Error)

@@ -48,6 +48,13 @@ pub fn allows_action_on(document: &PolicyDocument, action: &str, resource_arn: &
     }
 }
 
+/// Whether `statement` can apply to `action` at all (its `Action` matches, or its
+/// `NotAction` does not), whatever the resource: callers that ask about one action on
+/// many resources keep only these statements.
+pub fn action_may_apply(statement: &Statement, action: &str) -> bool {
+    action_applies(statement, action)
+}
+
 /// A three-valued match, for patterns whose policy variables are unknown here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Match {

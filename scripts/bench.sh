@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Times the orgc commands on generated orgs and prints one Markdown table.
+#
+#   scripts/bench.sh                      # 500, 1,000, 5,000 and 10,000 accounts, 5 runs each
+#   SIZES="500 5000" RUNS=3 scripts/bench.sh
+#
+# Builds the release binary and the generator, generates each org (seed $SEED) and a
+# second version of it in which 1% of the assignment blocks differ (for `diff`), then
+# runs every command the binary has (`orgc help` decides: validate, compile writing
+# every file, audit network/access --format json, diff) $RUNS times. Reports the
+# median and range of the wall-clock time, the peak resident memory of the slowest
+# run (GNU time's "Maximum resident set size"), and the growth of the median from
+# the smallest org. Needs GNU time at /usr/bin/time (`apt-get install -y time`).
+set -euo pipefail
+
+SIZES=${SIZES:-"500 1000 5000 10000"}
+RUNS=${RUNS:-5}
+SEED=${SEED:-1}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+WORK=${WORK:-"$ROOT/target/bench"}
+
+if [ ! -x /usr/bin/time ]; then
+    echo "bench.sh: GNU time is missing: apt-get install -y time" >&2
+    exit 2
+fi
+
+cd "$ROOT"
+cargo build --release --quiet --bin orgc --example gen-org
+ORGC="$ROOT/target/release/orgc"
+GEN="$ROOT/target/release/examples/gen-org"
+
+# Which commands does this binary have?
+HELP=$("$ORGC" help 2>&1 || true)
+has() { printf '%s\n' "$HELP" | grep -Eq "^  $1( |$)"; }
+AUDIT_HELP=""
+if has audit; then AUDIT_HELP=$("$ORGC" help audit 2>&1 || true); fi
+has_audit() { printf '%s\n' "$AUDIT_HELP" | grep -Eq "^  $1( |$)"; }
+
+mkdir -p "$WORK"
+
+# run_one NAME CMD...: runs the command, appends "seconds rss_kib" to $WORK/NAME.times.
+run_one() {
+    local name=$1
+    shift
+    local start end status
+    start=$(date +%s%N)
+    set +e
+    /usr/bin/time -v -o "$WORK/time.txt" "$@" >"$WORK/stdout.txt" 2>"$WORK/stderr.txt"
+    status=$?
+    set -e
+    end=$(date +%s%N)
+    # `diff` exits 1 when it finds changes (it always does here); anything else failed.
+    if [ "$status" -ne 0 ] && ! { [ "$name" = diff ] && [ "$status" -eq 1 ]; }; then
+        echo "bench.sh: \`$*\` exited $status:" >&2
+        head -n 30 "$WORK/stderr.txt" >&2
+        exit 1
+    fi
+    local rss
+    rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time.txt")
+    echo "$(( (end - start) / 1000000 )) $rss" >>"$WORK/$name.times"
+}
+
+# summary: median, min, max of the times (ms) and the largest RSS (KiB).
+summary() {
+    sort -n "$1" | awk '{ t[NR] = $1; if ($2 > m) m = $2 }
+        END { n = NR; med = (n % 2) ? t[(n + 1) / 2] : (t[n / 2] + t[n / 2 + 1]) / 2;
+              printf "%d %d %d %d\n", med, t[1], t[n], m }'
+}
+
+declare -A BASE
+ROWS=()
+for n in $SIZES; do
+    dir="$WORK/org-$n"
+    "$GEN" --accounts "$n" --seed "$SEED" --out "$dir/base/org"
+    "$GEN" --accounts "$n" --seed "$SEED" --out "$dir/changed/org" --change-assignments 1
+    cmds=(validate compile)
+    has_audit network && cmds+=("audit-network")
+    has_audit access && cmds+=("audit-access")
+    has diff && cmds+=(diff)
+    for c in "${cmds[@]}"; do
+        rm -f "$WORK/$c.times"
+        for _ in $(seq "$RUNS"); do
+            case $c in
+                validate) run_one "$c" "$ORGC" validate "$dir/base/org" --quiet ;;
+                compile)
+                    rm -rf "$dir/out"
+                    run_one "$c" "$ORGC" compile "$dir/base/org" --out "$dir/out" --quiet ;;
+                audit-network) run_one "$c" "$ORGC" audit network "$dir/base/org" --format json ;;
+                audit-access) run_one "$c" "$ORGC" audit access "$dir/base/org" --format json ;;
+                diff) run_one "$c" "$ORGC" diff "$dir/base/org" "$dir/changed/org" --format json ;;
+            esac
+        done
+        read -r med lo hi rss < <(summary "$WORK/$c.times")
+        if [ -z "${BASE[$c]:-}" ]; then BASE[$c]="$n $med"; fi
+        read -r n0 m0 <<<"${BASE[$c]}"
+        growth=$(awk -v n="$n" -v n0="$n0" -v m="$med" -v m0="$m0" 'BEGIN {
+            if (n == n0 || m0 == 0) { print "1.0× (base)"; exit }
+            printf "%.1f× (n log n: %.1f×)", m / m0, (n * log(n)) / (n0 * log(n0)) }')
+        ROWS+=("$(awk -v c="$c" -v n="$n" -v med="$med" -v lo="$lo" -v hi="$hi" -v rss="$rss" -v g="$growth" 'BEGIN {
+            printf "| %s | %\047d | %.2f | %.2f–%.2f | %\047d | %s |", c, n, med / 1000, lo / 1000, hi / 1000, rss / 1024, g }')")
+    done
+done
+
+echo
+echo "| command | accounts | median (s) | range (s) | peak RSS (MiB) | growth from ${SIZES%% *} accounts |"
+echo "|---|---:|---:|---:|---:|---|"
+for r in "${ROWS[@]}"; do echo "$r"; done
+echo
+echo "$RUNS runs each; $(nproc) cores; $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo); $(free -h | awk '/Mem:/ {print $2}') memory."

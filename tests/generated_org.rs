@@ -1,0 +1,118 @@
+//! The org generator of `examples/gen-org` (used by the benchmarks) writes orgs that
+//! orgc accepts without a single diagnostic, deterministically for a seed. Only small
+//! orgs are generated here; the full-scale shape is checked on the generator's counts.
+
+// Tests fail by panicking; that is how a test reports.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[path = "../examples/gen-org/generate.rs"]
+#[allow(dead_code)]
+mod generate;
+#[path = "../examples/gen-org/policies.rs"]
+mod policies;
+#[path = "../examples/gen-org/rng.rs"]
+mod rng;
+
+use generate::{Config, Generated, generate};
+use std::path::Path;
+
+fn org(accounts: usize, seed: u64, change: f64) -> Generated {
+    generate(&Config {
+        accounts,
+        seed,
+        change_assignments_percent: change,
+    })
+    .unwrap()
+}
+
+fn write(dir: &Path, g: &Generated) {
+    for (sub, files) in [("org", &g.org), ("policies", &g.policies)] {
+        std::fs::create_dir_all(dir.join(sub)).unwrap();
+        for (name, text) in files {
+            std::fs::write(dir.join(sub).join(name), text).unwrap();
+        }
+    }
+}
+
+fn validate(dir: &Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_orgc"))
+        .args(["validate", "org", "--color", "never"])
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_small_generated_org_validates_without_diagnostics() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), &org(50, 7, 0.0));
+    let out = validate(dir.path());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    // Not one warning or suggestion: a generated org is clean by construction.
+    assert!(stderr.is_empty(), "{stderr}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("0 errors, 0 warnings"), "{stdout}");
+}
+
+#[test]
+fn the_changed_version_validates_and_differs_only_in_assignments() {
+    let base = org(200, 3, 0.0);
+    let changed = org(200, 3, 5.0);
+    for ((name, a), (_, b)) in base.org.iter().zip(&changed.org) {
+        if name == "assignments.toml" {
+            assert_ne!(a, b);
+        } else {
+            assert_eq!(a, b, "{name} changed");
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), &changed);
+    let out = validate(dir.path());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+}
+
+#[test]
+fn deterministic_for_a_seed() {
+    let a = org(120, 11, 0.0);
+    let b = org(120, 11, 0.0);
+    assert_eq!(a.org, b.org);
+    assert_eq!(a.policies, b.policies);
+    let c = org(120, 12, 0.0);
+    assert_ne!(a.org, c.org);
+}
+
+/// The shape the performance issue asks for at 5,000 accounts, from the generator's
+/// own counts (generating is fast; validating that org is a benchmark, not a test).
+#[test]
+fn full_scale_shape() {
+    let s = org(5000, 1, 0.0).stats;
+    assert_eq!(s.accounts, 5000);
+    assert!((55..=65).contains(&s.ous), "{} OUs", s.ous);
+    assert_eq!(s.ou_depth, 3);
+    assert_eq!(s.groups, 300);
+    assert_eq!(s.permission_sets, 120);
+    assert!(s.templates >= 120);
+    assert!(
+        (2800..=3300).contains(&s.assignment_blocks),
+        "{}",
+        s.assignment_blocks
+    );
+    assert!(s.assignments >= 150_000, "{}", s.assignments);
+    assert_eq!(s.roles, 40);
+    assert!(s.role_instances >= 60_000, "{}", s.role_instances);
+    assert_eq!(s.trust_forms.len(), 5, "{:?}", s.trust_forms);
+    assert_eq!(s.gateways, 2);
+    assert_eq!(s.route_tables, 40);
+    assert!(s.spokes >= 4900, "{}", s.spokes);
+    assert!(s.appliances >= 2);
+    assert!(
+        (2000..=6000).contains(&s.static_routes),
+        "{}",
+        s.static_routes
+    );
+    assert!(s.blackhole_routes >= 1000, "{}", s.blackhole_routes);
+    assert_eq!(s.guardrails.len(), 4, "{:?}", s.guardrails);
+}
