@@ -20,7 +20,7 @@ use crate::spec::AccessLevel;
 use graph::{Graph, Node};
 use holders::{Decided, LevelCache};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// One line of the access audit.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,6 +80,24 @@ pub fn analyse(model: &Model, desired: &DesiredState, diags: &mut Diagnostics) -
     }
     let mut rows = Vec::new();
     for (principal, start) in starts {
+        // A role instance that may assume nothing reaches only itself: its one row needs
+        // no search. Most of the tens of thousands of role instances of a large org are
+        // such leaves.
+        if let (PrincipalName::Role { .. }, [only]) = (&principal, start.as_slice())
+            && graph.edges.get(only.to).is_some_and(Vec::is_empty)
+        {
+            if let (Some(node), Some(level)) = (graph.nodes.get(only.to), levels.get(only.to)) {
+                rows.push(Access {
+                    principal: principal.clone(),
+                    account: node.account(),
+                    level: level.level,
+                    via: Vec::new(),
+                    unverified: only.unverified,
+                    because: level.because.clone(),
+                });
+            }
+            continue;
+        }
         let reached = graph.reach(&start);
         let pred: BTreeMap<usize, Option<usize>> =
             reached.iter().map(|(n, p, _)| (*n, *p)).collect();
@@ -120,12 +138,27 @@ pub fn analyse(model: &Model, desired: &DesiredState, diags: &mut Diagnostics) -
             });
         }
     }
-    // Stable, as before; the principal's name is built once per row, not per comparison.
+    // By account, level (highest first) and principal name. Each distinct principal's
+    // name is built and ranked once; the rows then sort on integers, looked up once per row (the same stable
+    // order as comparing the names, without a string per row or per comparison).
+    let mut principals: Vec<&PrincipalName> = rows.iter().map(|r| &r.principal).collect();
+    principals.sort_unstable();
+    principals.dedup();
+    let mut named: Vec<(String, &PrincipalName)> = principals
+        .into_iter()
+        .map(|p| (principal_sort(model, p), p))
+        .collect();
+    named.sort();
+    let rank: HashMap<PrincipalName, usize> = named
+        .into_iter()
+        .enumerate()
+        .map(|(i, (_, p))| (p.clone(), i))
+        .collect();
     rows.sort_by_cached_key(|a| {
         (
             a.account,
             std::cmp::Reverse(a.level),
-            principal_sort(model, &a.principal),
+            rank.get(&a.principal).copied().unwrap_or(usize::MAX),
         )
     });
     AccessReport { rows }

@@ -22,7 +22,7 @@ pub(super) fn permission_sets(
         .as_ref()
         .map(|ic| ic.instance_arn.clone())
         .unwrap_or_default();
-    let context = org_wide_context(model);
+    let context = crate::policy::TemplateContext::new(org_wide_context(model));
     let mut out = Vec::with_capacity(model.permission_sets.len());
     for ps in &model.permission_sets {
         let mut owner = Owner::new(format!("permission set `{}`", ps.name), &ps.acknowledge);

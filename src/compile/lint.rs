@@ -37,18 +37,34 @@ impl<'a> Owner<'a> {
     }
 }
 
+/// The findings of the last text linted from each source (a template, or the trust
+/// policy of the role being compiled). A role's policies come one account after
+/// another, and those that name nothing of the account are the same text every time:
+/// they are linted once. Keeping only the last text per source keeps the cache small
+/// when every account's text differs (60,000 role instances would otherwise keep
+/// 60,000 texts alive).
 #[derive(Default)]
 pub struct LintCache {
-    by_text: HashMap<(String, bool), Vec<Finding>>,
+    last: HashMap<(String, bool), (String, Vec<Finding>)>,
 }
 
 impl LintCache {
-    fn lint(&mut self, doc: &PolicyDocument, kind: PolicyKind, text: &str) -> Vec<Finding> {
-        let key = (text.to_string(), kind == PolicyKind::Trust);
-        self.by_text
-            .entry(key)
-            .or_insert_with(|| lint(doc, kind))
-            .clone()
+    fn lint(
+        &mut self,
+        doc: &PolicyDocument,
+        kind: PolicyKind,
+        text: &str,
+        source: &str,
+    ) -> Vec<Finding> {
+        let key = (source.to_string(), kind == PolicyKind::Trust);
+        if let Some((last, findings)) = self.last.get(&key)
+            && last == text
+        {
+            return findings.clone();
+        }
+        let findings = lint(doc, kind);
+        self.last.insert(key, (text.to_string(), findings.clone()));
+        findings
     }
 }
 
@@ -66,7 +82,7 @@ pub fn lint_policy(
     place: &mut dyn FnMut(Option<usize>) -> Diagnostic,
     diags: &mut Diagnostics,
 ) {
-    for f in cache.lint(doc, kind, text) {
+    for f in cache.lint(doc, kind, text, source) {
         owner.fired.insert(f.code);
         let acknowledged = owner.acknowledged.iter().any(|a| a == f.code);
         if acknowledged && f.severity == LintSeverity::SecurityWarning {

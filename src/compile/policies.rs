@@ -6,10 +6,11 @@
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{Account, Model, PolicyRef};
 use crate::policy::check::thousands;
-use crate::policy::{self, PolicyKind, Problem, RenderedPolicy, Templates};
+use crate::policy::{self, PolicyKind, Problem, RenderedPolicy, TemplateContext, Templates};
 use crate::source::{FileId, Loc, SourceFile, SourceMap};
 use serde_json::{Map, Value, json};
-use std::collections::{BTreeMap, BTreeSet};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The loaded templates and the file each came from.
 pub struct PolicySources {
@@ -18,6 +19,16 @@ pub struct PolicySources {
     /// Templates that failed to load; their problems are already reported, and
     /// rendering them would only add a misleading "unknown template".
     failed: BTreeSet<String>,
+    /// The last text each template rendered to, and what checking it gave. A role's
+    /// policy is rendered for each of its accounts in turn, and a template that names
+    /// nothing of the account renders the same text every time: it is checked once.
+    /// One entry per template, so texts that differ per account cost no memory.
+    last_checked: RefCell<HashMap<(String, PolicyKind), LastChecked>>,
+}
+
+struct LastChecked {
+    text: String,
+    result: Result<RenderedPolicy, policy::Rejected>,
 }
 
 impl PolicySources {
@@ -39,6 +50,7 @@ impl PolicySources {
             templates,
             files,
             failed,
+            last_checked: RefCell::new(HashMap::new()),
         };
         for p in problems {
             diags.push(this.in_template(&p.template, p.problem));
@@ -63,7 +75,7 @@ impl PolicySources {
     pub fn render(
         &self,
         template: &str,
-        context: &Value,
+        context: &TemplateContext,
         kind: PolicyKind,
         requested_at: &Loc,
         rendered_for: &str,
@@ -73,7 +85,7 @@ impl PolicySources {
         if self.failed.contains(template) {
             return None;
         }
-        match self.templates.render_and_check(template, context, kind) {
+        match self.render_and_check(template, context, kind) {
             Ok(r) => {
                 for w in &r.warnings {
                     let d = self.place(template, &r.text, w, rendered_for, sources);
@@ -96,6 +108,39 @@ impl PolicySources {
                 None
             }
         }
+    }
+
+    /// [`Templates::render_and_check`], checking a text only when it differs from the
+    /// last one this template rendered to.
+    fn render_and_check(
+        &self,
+        template: &str,
+        context: &TemplateContext,
+        kind: PolicyKind,
+    ) -> Result<RenderedPolicy, policy::Rejected> {
+        let text = self
+            .templates
+            .render_in(template, context)
+            .map_err(|problem| policy::Rejected {
+                text: None,
+                problems: vec![problem],
+            })?;
+        let mut last = self.last_checked.borrow_mut();
+        let key = (template.to_string(), kind);
+        if let Some(l) = last.get(&key)
+            && l.text == text
+        {
+            return l.result.clone();
+        }
+        let result = Templates::check_rendered(text.clone(), kind);
+        last.insert(
+            key,
+            LastChecked {
+                text,
+                result: result.clone(),
+            },
+        );
+        result
     }
 
     /// Lint a rendered policy, placing each finding on its statement in the template.

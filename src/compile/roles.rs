@@ -23,7 +23,13 @@ pub(super) fn roles(
     diags: &mut Diagnostics,
 ) -> Vec<RoleInstance> {
     let mut out = Vec::new();
+    // Each account's template context, built once however many roles it has.
+    let mut contexts: Vec<Option<crate::policy::TemplateContext>> =
+        vec![None; model.accounts.len()];
     for role in &model.roles {
+        // The last trust policy checked for this role and its problems: the policy is
+        // the same text in every account unless it names the account.
+        let mut last_trust: Option<(String, Vec<crate::policy::Problem>)> = None;
         let mut owner = Owner::new(format!("role `{}`", role.name), &role.acknowledge);
         check_permission_set_trust(model, role, diags);
         // Resolved once per role: the ARNs do not depend on the account.
@@ -53,8 +59,8 @@ pub(super) fn roles(
             // An entry that could not be generated has been reported; checking the
             // remainder would only add "empty Statement".
             if trust.statements().len() == role.trust.len() {
-                check_trust(model, role, &trust, diags);
                 let text = serde_json::to_string(&trust).unwrap_or_default();
+                check_trust(model, role, &trust, &text, &mut last_trust, diags);
                 // Statement i was generated from trust entry i.
                 let mut place = |statement: Option<usize>| {
                     let loc = statement
@@ -78,13 +84,18 @@ pub(super) fn roles(
                     diags,
                 );
             }
-            let context = account_context(model, account);
+            let Some(context) = contexts.get_mut(a) else {
+                continue;
+            };
+            let context = &*context.get_or_insert_with(|| {
+                crate::policy::TemplateContext::new(account_context(model, account))
+            });
             let mut inline = Vec::new();
             let mut inline_size = 0;
             for (policy_name, t) in &role.inline_policies {
                 let Some(rendered) = policies.render(
                     &t.template,
-                    &context,
+                    context,
                     PolicyKind::Identity,
                     &t.loc,
                     &format!("role `{}` in account `{}`", role.name, account.name),
@@ -154,8 +165,18 @@ pub(super) fn roles(
         }
         check_acknowledgements(&owner, &role.loc, diags);
     }
-    out.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
-    out
+    // Sorted by (account, role) through an index: a role file is large, and sorting
+    // tens of thousands of them in place moved each one many times.
+    let mut order: Vec<usize> = (0..out.len()).collect();
+    order.sort_by(|&i, &j| {
+        let (a, b) = (&out[i], &out[j]);
+        (&a.0, &a.1).cmp(&(&b.0, &b.1))
+    });
+    let mut slots: Vec<Option<RoleInstance>> = out.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .filter_map(|i| slots.get_mut(i).and_then(Option::take))
+        .collect()
 }
 
 /// Every generated trust policy is checked like any policy before it is written.
@@ -167,17 +188,24 @@ fn check_trust(
     model: &Model,
     role: &Role,
     doc: &crate::policy::PolicyDocument,
+    text: &str,
+    last: &mut Option<(String, Vec<crate::policy::Problem>)>,
     diags: &mut Diagnostics,
 ) {
-    let checked = check_document(doc, trust::KIND);
-    for p in &checked.problems {
+    let problems = match last {
+        Some((t, problems)) if t == text => problems,
+        _ => {
+            let checked = check_document(doc, trust::KIND);
+            &mut last.insert((text.to_string(), checked.problems)).1
+        }
+    };
+    for p in problems.iter() {
         diags.push(diagnostic(p).at_loc(role.loc.clone()).with_note(format!(
             "in the trust policy generated for role `{}`",
             role.name
         )));
     }
-    let text = serde_json::to_string(doc).unwrap_or_default();
-    let size = size_without_whitespace(&text);
+    let size = size_without_whitespace(text);
     let limit = model.org.limits.trust_policy_chars;
     if size > limit {
         diags.push(

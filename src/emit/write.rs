@@ -61,19 +61,44 @@ fn remove_if_exists(p: &Path) -> std::io::Result<()> {
     }
 }
 
+/// Files written at once. Each file is synced before the swap, and a sync waits for the
+/// file system's journal: one at a time, the 65,000 files of a 5,000-account org took
+/// minutes, while concurrent syncs share journal commits. Measured on ext4 with that
+/// org: 4 writers 32 s, 16 writers 10 s (the same as writing without any sync), 64
+/// writers 40 s (they contend).
+const WRITERS: usize = 16;
+
 fn fill(dir: &Path, tree: &Tree) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
-    for (rel, content) in tree {
-        let path = dir.join(rel);
-        if let Some(p) = path.parent() {
-            std::fs::create_dir_all(p)?;
-        }
-        let mut f = std::fs::File::create(&path)?;
-        f.write_all(content)?;
-        // Every byte reaches the disk before the swap makes the tree visible.
-        f.sync_all()?;
+    let dirs: std::collections::BTreeSet<PathBuf> = tree
+        .keys()
+        .filter_map(|rel| Path::new(rel).parent().map(|p| dir.join(p)))
+        .collect();
+    for d in &dirs {
+        std::fs::create_dir_all(d)?;
     }
-    Ok(())
+    let files: Vec<(&String, &Vec<u8>)> = tree.iter().collect();
+    let per_writer = files.len().div_ceil(WRITERS).max(1);
+    std::thread::scope(|scope| {
+        let writers: Vec<_> = files
+            .chunks(per_writer)
+            .map(|chunk| {
+                scope.spawn(move || -> std::io::Result<()> {
+                    for (rel, content) in chunk {
+                        let mut f = std::fs::File::create(dir.join(rel))?;
+                        f.write_all(content)?;
+                        // Every byte reaches the disk before the swap makes the tree visible.
+                        f.sync_all()?;
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        writers.into_iter().try_for_each(|w| {
+            w.join()
+                .unwrap_or_else(|_| Err(std::io::Error::other("a writer thread panicked")))
+        })
+    })
 }
 
 /// How an output directory differs from what compile would write.

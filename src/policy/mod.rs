@@ -22,4 +22,4 @@ pub use level::{Level, LevelReport, level_of, managed_policy_level};
 pub use managed::{ManagedPolicy, ResolvedPolicy, managed_policies, resolve};
 pub use partition::Partition;
 pub use problem::{Problem, Severity};
-pub use template::{Rejected, RenderedPolicy, TemplateProblem, Templates};
+pub use template::{Rejected, RenderedPolicy, TemplateContext, TemplateProblem, Templates};
