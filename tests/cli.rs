@@ -187,6 +187,10 @@ require_mfa = true
 fn readme_documents_every_lint() {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
     for info in orgc::policy::lint::all_lints() {
-        assert!(readme.contains(&format!("`{}`", info.code)), "README does not document {}", info.code);
+        assert!(
+            readme.contains(&format!("`{}`", info.code)),
+            "README does not document {}",
+            info.code
+        );
     }
 }

@@ -95,7 +95,11 @@ fn full_scale_shape() {
     assert_eq!(s.groups, 300);
     assert_eq!(s.permission_sets, 120);
     assert!(s.templates >= 120);
-    assert!((2800..=3300).contains(&s.assignment_blocks), "{}", s.assignment_blocks);
+    assert!(
+        (2800..=3300).contains(&s.assignment_blocks),
+        "{}",
+        s.assignment_blocks
+    );
     assert!(s.assignments >= 150_000, "{}", s.assignments);
     assert_eq!(s.roles, 40);
     assert!(s.role_instances >= 60_000, "{}", s.role_instances);
@@ -104,7 +108,11 @@ fn full_scale_shape() {
     assert_eq!(s.route_tables, 40);
     assert!(s.spokes >= 4900, "{}", s.spokes);
     assert!(s.appliances >= 2);
-    assert!((2000..=6000).contains(&s.static_routes), "{}", s.static_routes);
+    assert!(
+        (2000..=6000).contains(&s.static_routes),
+        "{}",
+        s.static_routes
+    );
     assert!(s.blackhole_routes >= 1000, "{}", s.blackhole_routes);
     assert_eq!(s.guardrails.len(), 4, "{:?}", s.guardrails);
 }

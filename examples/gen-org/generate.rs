@@ -33,7 +33,9 @@ pub struct Config {
     pub change_assignments_percent: f64,
 }
 
-/// What was generated, counted the way the format counts it.
+/// What was generated, counted the way the format counts it. Printed with `--stats`
+/// and checked by `tests/generated_org.rs`.
+#[allow(dead_code)]
 #[derive(Debug, Default, Clone)]
 pub struct Stats {
     pub ous: usize,
@@ -348,7 +350,11 @@ impl World {
             ));
         }
         if !s.tags.is_empty() {
-            let t: Vec<String> = s.tags.iter().map(|(k, v)| format!("{k} = {}", q(v))).collect();
+            let t: Vec<String> = s
+                .tags
+                .iter()
+                .map(|(k, v)| format!("{k} = {}", q(v)))
+                .collect();
             parts.push(format!("tags = {{ {} }}", t.join(", ")));
         }
         if s.all {
@@ -421,6 +427,17 @@ fn cover(mut start: u64, end: u64) -> Vec<(u32, u8)> {
     out
 }
 
+/// A global permission set kept only at larger scales: name, description, session,
+/// managed policies, inline statements, and whether it writes.
+type OptionalSet = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Vec<&'static str>,
+    Vec<Cap>,
+    bool,
+);
+
 /// The address space of one gateway, handed out in aligned blocks of /24s.
 struct Space {
     cursor: u64,
@@ -486,27 +503,72 @@ pub fn generate(cfg: &Config) -> Result<Generated, String> {
         });
         w.ous.len() - 1
     };
-    let ou_security = ou(&mut w, "security", None, "Security tooling and the log archive.");
-    let ou_infra = ou(&mut w, "infrastructure", None, "Platform accounts every workload depends on.");
-    let ou_network = ou(&mut w, "network", Some(ou_infra), "Network hubs: Transit Gateways and appliances.");
-    let ou_shared = ou(&mut w, "shared", Some(ou_infra), "Shared services and monitoring.");
-    let ou_workloads = ou(&mut w, "workloads", None, "Accounts that run the products, by business unit.");
+    let ou_security = ou(
+        &mut w,
+        "security",
+        None,
+        "Security tooling and the log archive.",
+    );
+    let ou_infra = ou(
+        &mut w,
+        "infrastructure",
+        None,
+        "Platform accounts every workload depends on.",
+    );
+    let ou_network = ou(
+        &mut w,
+        "network",
+        Some(ou_infra),
+        "Network hubs: Transit Gateways and appliances.",
+    );
+    let ou_shared = ou(
+        &mut w,
+        "shared",
+        Some(ou_infra),
+        "Shared services and monitoring.",
+    );
+    let ou_workloads = ou(
+        &mut w,
+        "workloads",
+        None,
+        "Accounts that run the products, by business unit.",
+    );
     let ou_sandbox = ou(&mut w, "sandbox", None, "Experiments; no production data.");
-    let ou_sb_people = ou(&mut w, "sandbox-individual", Some(ou_sandbox), "One sandbox per engineer.");
+    let ou_sb_people = ou(
+        &mut w,
+        "sandbox-individual",
+        Some(ou_sandbox),
+        "One sandbox per engineer.",
+    );
     let ou_sb_teams = ou(&mut w, "sandbox-team", Some(ou_sandbox), "Team sandboxes.");
     let ou_suspended = ou(&mut w, "suspended", None, "Accounts being closed.");
-    ou(&mut w, "policy-staging", None, "Where new service control policies are tried.");
-    ou(&mut w, "transitional", None, "Accounts joining from acquisitions.");
-    let ou_exceptions = ou(&mut w, "exceptions", Some(ou_workloads), "Workloads with approved exceptions.");
+    ou(
+        &mut w,
+        "policy-staging",
+        None,
+        "Where new service control policies are tried.",
+    );
+    ou(
+        &mut w,
+        "transitional",
+        None,
+        "Accounts joining from acquisitions.",
+    );
+    let ou_exceptions = ou(
+        &mut w,
+        "exceptions",
+        Some(ou_workloads),
+        "Workloads with approved exceptions.",
+    );
     let _ = ou_exceptions;
 
     // --- accounts ---------------------------------------------------------------
     let id_offset = (cfg.seed % 1_000_003) * 977;
     let push_account = |w: &mut World,
-                            name: String,
-                            ou: Option<usize>,
-                            tags: Vec<(&'static str, String)>,
-                            description: Option<String>| {
+                        name: String,
+                        ou: Option<usize>,
+                        tags: Vec<(&'static str, String)>,
+                        description: Option<String>| {
         let i = w.accounts.len() as u64;
         let id = 100_000_000_000 + (i * 7_919_033 + id_offset) % 800_000_000_000;
         w.accounts.push(Account {
@@ -564,7 +626,9 @@ pub fn generate(cfg: &Config) -> Result<Generated, String> {
             format!("network-{r}"),
             Some(ou_network),
             plat("infrastructure", "network", "cc-1100", "platform"),
-            Some(format!("Network hub of {r}: the Transit Gateway and the inspection VPC.")),
+            Some(format!(
+                "Network hub of {r}: the Transit Gateway and the inspection VPC."
+            )),
         ));
         shared_acct.push(push_account(
             &mut w,
@@ -578,7 +642,9 @@ pub fn generate(cfg: &Config) -> Result<Generated, String> {
             format!("monitoring-{r}"),
             Some(ou_shared),
             plat("infrastructure", "sre", "cc-1200", "platform"),
-            Some(format!("Observability of {r}: must reach every workload there.")),
+            Some(format!(
+                "Observability of {r}: must reach every workload there."
+            )),
         ));
     }
     let suspended_n = scaled(20.0, f, 1);
@@ -622,12 +688,30 @@ pub fn generate(cfg: &Config) -> Result<Generated, String> {
         } else {
             format!("{word}{}", b / BU_WORDS.len() + 1)
         };
-        let bu_ou = ou(&mut w, &name, Some(ou_workloads), &format!("Business unit {name}."));
-        let prod_ou = ou(&mut w, &format!("{name}-prod"), Some(bu_ou), &format!("Production of {name}: only its admins change it."));
-        let nonprod_ou = ou(&mut w, &format!("{name}-nonprod"), Some(bu_ou), &format!("Development, testing and staging of {name}."));
+        let bu_ou = ou(
+            &mut w,
+            &name,
+            Some(ou_workloads),
+            &format!("Business unit {name}."),
+        );
+        let prod_ou = ou(
+            &mut w,
+            &format!("{name}-prod"),
+            Some(bu_ou),
+            &format!("Production of {name}: only its admins change it."),
+        );
+        let nonprod_ou = ou(
+            &mut w,
+            &format!("{name}-nonprod"),
+            Some(bu_ou),
+            &format!("Development, testing and staging of {name}."),
+        );
         let size = workload_n / bus_n + usize::from(b < workload_n % bus_n);
         let teams_n = (size / 23).clamp(1, TEAM_WORDS.len());
-        let teams: Vec<String> = TEAM_WORDS[..teams_n].iter().map(|t| format!("{name}-{t}")).collect();
+        let teams: Vec<String> = TEAM_WORDS[..teams_n]
+            .iter()
+            .map(|t| format!("{name}-{t}"))
+            .collect();
         bus.push(Bu {
             cap: capitalised(&name),
             name,
@@ -679,7 +763,9 @@ pub fn generate(cfg: &Config) -> Result<Generated, String> {
             let ou_idx = if is_prod { bu.prod_ou } else { bu.nonprod_ou };
             let i = push_account(&mut w, name, Some(ou_idx), tags, description);
             if rng.chance(0.2) {
-                w.accounts[i].vars.push(("ecs_cluster", format!("{app}-{short}")));
+                w.accounts[i]
+                    .vars
+                    .push(("ecs_cluster", format!("{app}-{short}")));
             }
             if rng.chance(0.1) {
                 w.accounts[i].vars.push(("app_name", app.to_string()));
@@ -704,14 +790,32 @@ pub fn generate(cfg: &Config) -> Result<Generated, String> {
 
     // --- groups and users -------------------------------------------------------
     let mut groups: Vec<(String, String)> = [
-        ("platform-admins", "Platform team: administers every member account."),
-        ("security-admins", "Security engineering: administers the security accounts."),
+        (
+            "platform-admins",
+            "Platform team: administers every member account.",
+        ),
+        (
+            "security-admins",
+            "Security engineering: administers the security accounts.",
+        ),
         ("security-ops", "Security operations: triage findings."),
-        ("network-admins", "Network engineering: gateways, routes, appliances."),
-        ("auditors", "Internal audit and compliance: read-only security view."),
+        (
+            "network-admins",
+            "Network engineering: gateways, routes, appliances.",
+        ),
+        (
+            "auditors",
+            "Internal audit and compliance: read-only security view.",
+        ),
         ("finops", "Cost management."),
-        ("support", "Customer support engineers: read-only diagnostics."),
-        ("cloud-readers", "Read-only access for architects and reviewers."),
+        (
+            "support",
+            "Customer support engineers: read-only diagnostics.",
+        ),
+        (
+            "cloud-readers",
+            "Read-only access for architects and reviewers.",
+        ),
         ("data-platform", "Data platform engineers."),
         ("sre-central", "Central site reliability engineering."),
         ("incident-response", "On-call incident responders."),
@@ -740,8 +844,14 @@ pub fn generate(cfg: &Config) -> Result<Generated, String> {
     }
     let users_n = scaled(200.0, f, 4);
     let mut users: Vec<(String, String)> = vec![
-        ("breakglass-1".into(), "Break-glass administrator, credentials in the safe.".into()),
-        ("breakglass-2".into(), "Second break-glass administrator.".into()),
+        (
+            "breakglass-1".into(),
+            "Break-glass administrator, credentials in the safe.".into(),
+        ),
+        (
+            "breakglass-2".into(),
+            "Second break-glass administrator.".into(),
+        ),
     ];
     for i in 2..users_n {
         let u = format!("{}.{}{}", rng.pick(FIRST), rng.pick(LAST), i);
@@ -753,13 +863,13 @@ pub fn generate(cfg: &Config) -> Result<Generated, String> {
     let mut templates: Vec<(String, String)> = Vec::new();
     let mut customer_managed_levels: Vec<String> = Vec::new();
     let add_set = |sets: &mut Vec<PermissionSet>,
-                       templates: &mut Vec<(String, String)>,
-                       name: String,
-                       description: String,
-                       session: &'static str,
-                       managed: Vec<&'static str>,
-                       caps: Vec<Cap>,
-                       bu: &str| {
+                   templates: &mut Vec<(String, String)>,
+                   name: String,
+                   description: String,
+                   session: &'static str,
+                   managed: Vec<&'static str>,
+                   caps: Vec<Cap>,
+                   bu: &str| {
         let template = format!("ps-{}", name.to_ascii_lowercase());
         templates.push((template.clone(), policies::template(&caps, bu)));
         sets.push(PermissionSet {
@@ -797,36 +907,219 @@ pub fn generate(cfg: &Config) -> Result<Generated, String> {
              caps: Vec<Cap>| {
         add_set(sets, templates, name.into(), d.into(), s, m, caps, platform)
     };
-    let ps_admin = g(&mut sets, &mut templates, "AdministratorAccess", "Full administrator; short sessions.", "PT1H", vec!["AdministratorAccess"], vec![policies::DENY_TAMPERING]);
+    let ps_admin = g(
+        &mut sets,
+        &mut templates,
+        "AdministratorAccess",
+        "Full administrator; short sessions.",
+        "PT1H",
+        vec!["AdministratorAccess"],
+        vec![policies::DENY_TAMPERING],
+    );
     sets[ps_admin].tags.push(("risk", "high".into()));
-    let ps_readonly = g(&mut sets, &mut templates, "ReadOnly", "Read every resource except sensitive data.", "PT12H", vec!["ReadOnlyAccess"], vec![policies::DENY_SENSITIVE_DATA]);
-    sets[ps_readonly].relay_state = Some("https://console.aws.amazon.com/cloudwatch/home#dashboards:".into());
-    let ps_auditor = g(&mut sets, &mut templates, "SecurityAuditor", "Read security configuration.", "PT8H", vec!["SecurityAudit", "job-function/ViewOnlyAccess"], read(&["ReadHealth"]));
-    let ps_secops = g(&mut sets, &mut templates, "SecurityOps", "Triage security findings.", "PT4H", vec!["SecurityAudit"], write(&["PublishEvents"]));
-    let ps_netadmin = g(&mut sets, &mut templates, "NetworkAdmin", "Operate gateways and appliances.", "PT4H", vec!["job-function/NetworkAdministrator"], read(&["ReadLoadBalancers"]));
-    let ps_platop = g(&mut sets, &mut templates, "PlatformOperator", "Operate platform accounts.", "PT8H", vec!["PowerUserAccess"], vec![policies::DENY_REGION]);
-    let ps_finops = g(&mut sets, &mut templates, "FinOps", "Read costs and usage.", "PT12H", vec![], read(&["ReadMetrics", "ReadHealth"]));
-    sets[ps_finops].customer_managed.push(("finops-reporting".into(), "/finops/"));
+    let ps_readonly = g(
+        &mut sets,
+        &mut templates,
+        "ReadOnly",
+        "Read every resource except sensitive data.",
+        "PT12H",
+        vec!["ReadOnlyAccess"],
+        vec![policies::DENY_SENSITIVE_DATA],
+    );
+    sets[ps_readonly].relay_state =
+        Some("https://console.aws.amazon.com/cloudwatch/home#dashboards:".into());
+    let ps_auditor = g(
+        &mut sets,
+        &mut templates,
+        "SecurityAuditor",
+        "Read security configuration.",
+        "PT8H",
+        vec!["SecurityAudit", "job-function/ViewOnlyAccess"],
+        read(&["ReadHealth"]),
+    );
+    let ps_secops = g(
+        &mut sets,
+        &mut templates,
+        "SecurityOps",
+        "Triage security findings.",
+        "PT4H",
+        vec!["SecurityAudit"],
+        write(&["PublishEvents"]),
+    );
+    let ps_netadmin = g(
+        &mut sets,
+        &mut templates,
+        "NetworkAdmin",
+        "Operate gateways and appliances.",
+        "PT4H",
+        vec!["job-function/NetworkAdministrator"],
+        read(&["ReadLoadBalancers"]),
+    );
+    let ps_platop = g(
+        &mut sets,
+        &mut templates,
+        "PlatformOperator",
+        "Operate platform accounts.",
+        "PT8H",
+        vec!["PowerUserAccess"],
+        vec![policies::DENY_REGION],
+    );
+    let ps_finops = g(
+        &mut sets,
+        &mut templates,
+        "FinOps",
+        "Read costs and usage.",
+        "PT12H",
+        vec![],
+        read(&["ReadMetrics", "ReadHealth"]),
+    );
+    sets[ps_finops]
+        .customer_managed
+        .push(("finops-reporting".into(), "/finops/"));
     customer_managed_levels.push("finops-reporting".into());
-    let ps_support = g(&mut sets, &mut templates, "SupportUser", "Open and read support cases.", "PT8H", vec!["job-function/SupportUser"], read(&["ReadHealth"]));
-    let ps_viewonly = g(&mut sets, &mut templates, "ViewOnly", "See what exists, read no data.", "PT12H", vec!["job-function/ViewOnlyAccess"], read(&["ReadMetrics"]));
-    let ps_sandbox = g(&mut sets, &mut templates, "SandboxPowerUser", "Power user in sandboxes.", "PT8H", vec!["PowerUserAccess"], vec![policies::DENY_LARGE_INSTANCES]);
+    let ps_support = g(
+        &mut sets,
+        &mut templates,
+        "SupportUser",
+        "Open and read support cases.",
+        "PT8H",
+        vec!["job-function/SupportUser"],
+        read(&["ReadHealth"]),
+    );
+    let ps_viewonly = g(
+        &mut sets,
+        &mut templates,
+        "ViewOnly",
+        "See what exists, read no data.",
+        "PT12H",
+        vec!["job-function/ViewOnlyAccess"],
+        read(&["ReadMetrics"]),
+    );
+    let ps_sandbox = g(
+        &mut sets,
+        &mut templates,
+        "SandboxPowerUser",
+        "Power user in sandboxes.",
+        "PT8H",
+        vec!["PowerUserAccess"],
+        vec![policies::DENY_LARGE_INSTANCES],
+    );
     sets[ps_sandbox].boundary = Some("PowerUserAccess");
-    let ps_datareader = g(&mut sets, &mut templates, "DataPlatformReader", "Query shared datasets.", "PT8H", vec![], read(&["ReadQueries", "ReadCatalog", "ReadStreams"]));
-    let ps_incident = g(&mut sets, &mut templates, "IncidentResponder", "Investigate incidents.", "PT4H", vec!["SecurityAudit"], read(&["ReadLogs", "ReadTraces"]));
-    let optional: Vec<(&str, &str, &'static str, Vec<&'static str>, Vec<Cap>, bool)> = vec![
-        ("DatabaseAdmin", "Operate databases in nonprod.", "PT4H", vec!["job-function/DatabaseAdministrator"], read(&["ReadDatabases"]), true),
-        ("SystemAdmin", "Operate platform hosts.", "PT4H", vec!["job-function/SystemAdministrator"], vec![policies::DENY_REGION], true),
-        ("DataScientist", "Experiment with data in sandboxes.", "PT8H", vec!["job-function/DataScientist"], write(&["RunQueries"]), true),
-        ("LogArchiveReader", "Read the log archive.", "PT8H", vec![], read(&["ListArtifacts", "ReadArtifacts"]), false),
-        ("ComplianceReviewer", "Review compliance evidence.", "PT8H", vec!["SecurityAudit"], read(&["ReadStacks"]), false),
-        ("CloudOpsReader", "Read operational telemetry.", "PT12H", vec![], read(&["ReadMetrics", "ReadTraces", "ReadHealth"]), false),
-        ("ReleaseManager", "Run release pipelines.", "PT4H", vec![], write(&["StartPipelines"]), true),
-        ("ObservabilityAdmin", "Operate the monitoring accounts.", "PT8H", vec!["job-function/ViewOnlyAccess"], write(&["PublishEvents"]), true),
-        ("EksViewer", "Read Kubernetes clusters.", "PT8H", vec![], read(&["ReadClusters"]), false),
-        ("BackupAuditor", "Read backup state.", "PT8H", vec![], read(&["ReadDatabases", "ReadCaches"]), false),
-        ("FunctionsViewer", "Read functions.", "PT8H", vec![], read(&["ReadFunctions"]), false),
-        ("PipelineViewer", "Read pipelines.", "PT8H", vec![], read(&["ReadPipelines"]), false),
+    let ps_datareader = g(
+        &mut sets,
+        &mut templates,
+        "DataPlatformReader",
+        "Query shared datasets.",
+        "PT8H",
+        vec![],
+        read(&["ReadQueries", "ReadCatalog", "ReadStreams"]),
+    );
+    let ps_incident = g(
+        &mut sets,
+        &mut templates,
+        "IncidentResponder",
+        "Investigate incidents.",
+        "PT4H",
+        vec!["SecurityAudit"],
+        read(&["ReadLogs", "ReadTraces"]),
+    );
+    let optional: Vec<OptionalSet> = vec![
+        (
+            "DatabaseAdmin",
+            "Operate databases in nonprod.",
+            "PT4H",
+            vec!["job-function/DatabaseAdministrator"],
+            read(&["ReadDatabases"]),
+            true,
+        ),
+        (
+            "SystemAdmin",
+            "Operate platform hosts.",
+            "PT4H",
+            vec!["job-function/SystemAdministrator"],
+            vec![policies::DENY_REGION],
+            true,
+        ),
+        (
+            "DataScientist",
+            "Experiment with data in sandboxes.",
+            "PT8H",
+            vec!["job-function/DataScientist"],
+            write(&["RunQueries"]),
+            true,
+        ),
+        (
+            "LogArchiveReader",
+            "Read the log archive.",
+            "PT8H",
+            vec![],
+            read(&["ListArtifacts", "ReadArtifacts"]),
+            false,
+        ),
+        (
+            "ComplianceReviewer",
+            "Review compliance evidence.",
+            "PT8H",
+            vec!["SecurityAudit"],
+            read(&["ReadStacks"]),
+            false,
+        ),
+        (
+            "CloudOpsReader",
+            "Read operational telemetry.",
+            "PT12H",
+            vec![],
+            read(&["ReadMetrics", "ReadTraces", "ReadHealth"]),
+            false,
+        ),
+        (
+            "ReleaseManager",
+            "Run release pipelines.",
+            "PT4H",
+            vec![],
+            write(&["StartPipelines"]),
+            true,
+        ),
+        (
+            "ObservabilityAdmin",
+            "Operate the monitoring accounts.",
+            "PT8H",
+            vec!["job-function/ViewOnlyAccess"],
+            write(&["PublishEvents"]),
+            true,
+        ),
+        (
+            "EksViewer",
+            "Read Kubernetes clusters.",
+            "PT8H",
+            vec![],
+            read(&["ReadClusters"]),
+            false,
+        ),
+        (
+            "BackupAuditor",
+            "Read backup state.",
+            "PT8H",
+            vec![],
+            read(&["ReadDatabases", "ReadCaches"]),
+            false,
+        ),
+        (
+            "FunctionsViewer",
+            "Read functions.",
+            "PT8H",
+            vec![],
+            read(&["ReadFunctions"]),
+            false,
+        ),
+        (
+            "PipelineViewer",
+            "Read pipelines.",
+            "PT8H",
+            vec![],
+            read(&["ReadPipelines"]),
+            false,
+        ),
     ];
     let optional_n = scaled(12.0, f, 3).min(optional.len());
     // Optional global sets: the writers go to the platform accounts, the readers everywhere.
@@ -856,20 +1149,74 @@ pub fn generate(cfg: &Config) -> Result<Generated, String> {
         });
         let mut dev_caps = dev.clone();
         dev_caps.push(policies::DENY_REGION);
-        let admin = add_set(&mut sets, &mut templates, format!("{}Admin", bu.cap), format!("Administer business unit {} (no IAM).", bu.name), "PT2H", vec!["PowerUserAccess"], write(&["ManageStacks", "ScaleOwnGroups"]), &bu.name);
-        let developer = add_set(&mut sets, &mut templates, format!("{}Developer", bu.cap), format!("Develop in the nonprod accounts of {}.", bu.name), "PT8H", vec!["job-function/ViewOnlyAccess"], dev_caps, &bu.name);
+        let admin = add_set(
+            &mut sets,
+            &mut templates,
+            format!("{}Admin", bu.cap),
+            format!("Administer business unit {} (no IAM).", bu.name),
+            "PT2H",
+            vec!["PowerUserAccess"],
+            write(&["ManageStacks", "ScaleOwnGroups"]),
+            &bu.name,
+        );
+        let developer = add_set(
+            &mut sets,
+            &mut templates,
+            format!("{}Developer", bu.cap),
+            format!("Develop in the nonprod accounts of {}.", bu.name),
+            "PT8H",
+            vec!["job-function/ViewOnlyAccess"],
+            dev_caps,
+            &bu.name,
+        );
         sets[developer].boundary = Some("PowerUserAccess");
-        let qa = add_set(&mut sets, &mut templates, format!("{}Qa", bu.cap), format!("Run and debug tests of {}.", bu.name), "PT8H", vec![], {
-            let mut c = read(&["ReadLogs", "ReadFunctions"]);
-            c.extend(write(&["DeployFunctions", "WriteTables"]));
-            c
-        }, &bu.name);
-        let reader = add_set(&mut sets, &mut templates, format!("{}Reader", bu.cap), format!("Read business unit {}.", bu.name), "PT12H", vec!["ReadOnlyAccess"], reads.clone(), &bu.name);
+        let qa = add_set(
+            &mut sets,
+            &mut templates,
+            format!("{}Qa", bu.cap),
+            format!("Run and debug tests of {}.", bu.name),
+            "PT8H",
+            vec![],
+            {
+                let mut c = read(&["ReadLogs", "ReadFunctions"]);
+                c.extend(write(&["DeployFunctions", "WriteTables"]));
+                c
+            },
+            &bu.name,
+        );
+        let reader = add_set(
+            &mut sets,
+            &mut templates,
+            format!("{}Reader", bu.cap),
+            format!("Read business unit {}.", bu.name),
+            "PT12H",
+            vec!["ReadOnlyAccess"],
+            reads.clone(),
+            &bu.name,
+        );
         let cm = format!("{}-data-read", bu.name);
         sets[reader].customer_managed.push((cm.clone(), "/bu/"));
         customer_managed_levels.push(cm);
-        let oncall = add_set(&mut sets, &mut templates, format!("{}OnCall", bu.cap), format!("Diagnose incidents in {}.", bu.name), "PT4H", vec!["job-function/ViewOnlyAccess"], read(&["ReadLogs", "ReadMetrics", "ReadTraces", "ReadServices"]), &bu.name);
-        let analyst = add_set(&mut sets, &mut templates, format!("{}Analyst", bu.cap), format!("Analyse the data of {}.", bu.name), "PT8H", vec![], read(&["ReadQueries", "ReadCatalog", "ReadTables"]), &bu.name);
+        let oncall = add_set(
+            &mut sets,
+            &mut templates,
+            format!("{}OnCall", bu.cap),
+            format!("Diagnose incidents in {}.", bu.name),
+            "PT4H",
+            vec!["job-function/ViewOnlyAccess"],
+            read(&["ReadLogs", "ReadMetrics", "ReadTraces", "ReadServices"]),
+            &bu.name,
+        );
+        let analyst = add_set(
+            &mut sets,
+            &mut templates,
+            format!("{}Analyst", bu.cap),
+            format!("Analyse the data of {}.", bu.name),
+            "PT8H",
+            vec![],
+            read(&["ReadQueries", "ReadCatalog", "ReadTables"]),
+            &bu.name,
+        );
         sets[admin].tags.push(("bu", bu.name.clone()));
         bu_sets.push(BuSets {
             admin,
@@ -883,7 +1230,13 @@ pub fn generate(cfg: &Config) -> Result<Generated, String> {
 
     // --- assignments ------------------------------------------------------------
     let mut blocks: Vec<Block> = Vec::new();
-    let block = |blocks: &mut Vec<Block>, w: &World, ps: usize, groups: Vec<String>, users: Vec<String>, targets: Sel, team_of_bu: Option<usize>| {
+    let block = |blocks: &mut Vec<Block>,
+                 w: &World,
+                 ps: usize,
+                 groups: Vec<String>,
+                 users: Vec<String>,
+                 targets: Sel,
+                 team_of_bu: Option<usize>| {
         if !w.expand(&targets).is_empty() {
             blocks.push(Block {
                 permission_set: sets[ps].name.clone(),
@@ -907,20 +1260,132 @@ pub fn generate(cfg: &Config) -> Result<Generated, String> {
         accounts: v.to_vec(),
         ..Sel::default()
     };
-    block(&mut blocks, &w, ps_admin, gs(&["platform-admins"]), vec![], all_but_management.clone(), None);
-    block(&mut blocks, &w, ps_admin, vec![], gs(&["breakglass-1", "breakglass-2"]), accts(&[security]), None);
-    block(&mut blocks, &w, ps_admin, gs(&["security-admins"]), vec![], ous(&[ou_security]), None);
-    block(&mut blocks, &w, ps_readonly, gs(&["cloud-readers"]), vec![], all_but_management.clone(), None);
-    block(&mut blocks, &w, ps_auditor, gs(&["auditors", "security-ops"]), vec![], all_but_management.clone(), None);
-    block(&mut blocks, &w, ps_secops, gs(&["security-ops"]), vec![], ous(&[ou_security]), None);
-    block(&mut blocks, &w, ps_netadmin, gs(&["network-admins"]), vec![], ous(&[ou_infra]), None);
-    block(&mut blocks, &w, ps_platop, gs(&["sre-central", "platform-admins"]), vec![], ous(&[ou_infra]), None);
-    block(&mut blocks, &w, ps_finops, gs(&["finops"]), vec![], all_but_management.clone(), None);
-    block(&mut blocks, &w, ps_support, gs(&["support"]), vec![], all_but_management.clone(), None);
-    block(&mut blocks, &w, ps_viewonly, gs(&["sre-central", "incident-response"]), vec![], all_but_management.clone(), None);
-    block(&mut blocks, &w, ps_sandbox, gs(&["sandbox-users"]), vec![], ous(&[ou_sandbox]), None);
-    block(&mut blocks, &w, ps_datareader, gs(&["data-platform"]), vec![], ous(&[ou_workloads]), None);
-    block(&mut blocks, &w, ps_incident, gs(&["incident-response"]), vec![], all_but_management.clone(), None);
+    block(
+        &mut blocks,
+        &w,
+        ps_admin,
+        gs(&["platform-admins"]),
+        vec![],
+        all_but_management.clone(),
+        None,
+    );
+    block(
+        &mut blocks,
+        &w,
+        ps_admin,
+        vec![],
+        gs(&["breakglass-1", "breakglass-2"]),
+        accts(&[security]),
+        None,
+    );
+    block(
+        &mut blocks,
+        &w,
+        ps_admin,
+        gs(&["security-admins"]),
+        vec![],
+        ous(&[ou_security]),
+        None,
+    );
+    block(
+        &mut blocks,
+        &w,
+        ps_readonly,
+        gs(&["cloud-readers"]),
+        vec![],
+        all_but_management.clone(),
+        None,
+    );
+    block(
+        &mut blocks,
+        &w,
+        ps_auditor,
+        gs(&["auditors", "security-ops"]),
+        vec![],
+        all_but_management.clone(),
+        None,
+    );
+    block(
+        &mut blocks,
+        &w,
+        ps_secops,
+        gs(&["security-ops"]),
+        vec![],
+        ous(&[ou_security]),
+        None,
+    );
+    block(
+        &mut blocks,
+        &w,
+        ps_netadmin,
+        gs(&["network-admins"]),
+        vec![],
+        ous(&[ou_infra]),
+        None,
+    );
+    block(
+        &mut blocks,
+        &w,
+        ps_platop,
+        gs(&["sre-central", "platform-admins"]),
+        vec![],
+        ous(&[ou_infra]),
+        None,
+    );
+    block(
+        &mut blocks,
+        &w,
+        ps_finops,
+        gs(&["finops"]),
+        vec![],
+        all_but_management.clone(),
+        None,
+    );
+    block(
+        &mut blocks,
+        &w,
+        ps_support,
+        gs(&["support"]),
+        vec![],
+        all_but_management.clone(),
+        None,
+    );
+    block(
+        &mut blocks,
+        &w,
+        ps_viewonly,
+        gs(&["sre-central", "incident-response"]),
+        vec![],
+        all_but_management.clone(),
+        None,
+    );
+    block(
+        &mut blocks,
+        &w,
+        ps_sandbox,
+        gs(&["sandbox-users"]),
+        vec![],
+        ous(&[ou_sandbox]),
+        None,
+    );
+    block(
+        &mut blocks,
+        &w,
+        ps_datareader,
+        gs(&["data-platform"]),
+        vec![],
+        ous(&[ou_workloads]),
+        None,
+    );
+    block(
+        &mut blocks,
+        &w,
+        ps_incident,
+        gs(&["incident-response"]),
+        vec![],
+        all_but_management.clone(),
+        None,
+    );
     for &(i, writes) in &optional_sets {
         let (g, targets) = if writes {
             if sets[i].name == "DataScientist" {
@@ -947,18 +1412,103 @@ pub fn generate(cfg: &Config) -> Result<Generated, String> {
     for (b, bu) in bus.iter().enumerate() {
         let s = &bu_sets[b];
         let n = |x: &str| format!("{}-{x}", bu.name);
-        block(&mut blocks, &w, s.admin, vec![n("admins")], vec![], ous(&[bu.ou]), None);
-        block(&mut blocks, &w, s.reader, vec![n("readers"), n("sre"), n("developers"), n("qa")], vec![], ous(&[bu.prod_ou]), None);
-        block(&mut blocks, &w, s.developer, vec![n("developers")], vec![], ous(&[bu.nonprod_ou]), None);
-        block(&mut blocks, &w, s.oncall, vec![n("sre")], vec![], ous(&[bu.ou]), None);
-        block(&mut blocks, &w, s.qa, vec![n("qa")], vec![], tags(&[("bu", &bu.name), ("environment", "testing")]), None);
-        block(&mut blocks, &w, s.qa, vec![n("qa")], vec![], tags(&[("bu", &bu.name), ("environment", "staging")]), None);
-        block(&mut blocks, &w, s.analyst, vec![n("finops"), n("readers")], vec![], ous(&[bu.ou]), None);
-        block(&mut blocks, &w, ps_finops, vec![n("finops")], vec![], ous(&[bu.ou]), None);
-        block(&mut blocks, &w, ps_sandbox, vec![n("developers")], vec![], ous(&[ou_sandbox]), None);
-        let leads: Vec<String> = user_bu.iter().filter(|(_, ub)| *ub == b).take(3).map(|(u, _)| u.clone()).collect();
+        block(
+            &mut blocks,
+            &w,
+            s.admin,
+            vec![n("admins")],
+            vec![],
+            ous(&[bu.ou]),
+            None,
+        );
+        block(
+            &mut blocks,
+            &w,
+            s.reader,
+            vec![n("readers"), n("sre"), n("developers"), n("qa")],
+            vec![],
+            ous(&[bu.prod_ou]),
+            None,
+        );
+        block(
+            &mut blocks,
+            &w,
+            s.developer,
+            vec![n("developers")],
+            vec![],
+            ous(&[bu.nonprod_ou]),
+            None,
+        );
+        block(
+            &mut blocks,
+            &w,
+            s.oncall,
+            vec![n("sre")],
+            vec![],
+            ous(&[bu.ou]),
+            None,
+        );
+        block(
+            &mut blocks,
+            &w,
+            s.qa,
+            vec![n("qa")],
+            vec![],
+            tags(&[("bu", &bu.name), ("environment", "testing")]),
+            None,
+        );
+        block(
+            &mut blocks,
+            &w,
+            s.qa,
+            vec![n("qa")],
+            vec![],
+            tags(&[("bu", &bu.name), ("environment", "staging")]),
+            None,
+        );
+        block(
+            &mut blocks,
+            &w,
+            s.analyst,
+            vec![n("finops"), n("readers")],
+            vec![],
+            ous(&[bu.ou]),
+            None,
+        );
+        block(
+            &mut blocks,
+            &w,
+            ps_finops,
+            vec![n("finops")],
+            vec![],
+            ous(&[bu.ou]),
+            None,
+        );
+        block(
+            &mut blocks,
+            &w,
+            ps_sandbox,
+            vec![n("developers")],
+            vec![],
+            ous(&[ou_sandbox]),
+            None,
+        );
+        let leads: Vec<String> = user_bu
+            .iter()
+            .filter(|(_, ub)| *ub == b)
+            .take(3)
+            .map(|(u, _)| u.clone())
+            .collect();
         if !leads.is_empty() {
-            block(&mut blocks, &w, s.reader, vec![], leads, ous(&[bu.ou]), None);
+            block(
+                &mut blocks,
+                &w,
+                s.reader,
+                vec![],
+                leads,
+                ous(&[bu.ou]),
+                None,
+            );
         }
         for t in &bu.teams {
             let team = format!("{t}-engineers");
@@ -967,18 +1517,90 @@ pub fn generate(cfg: &Config) -> Result<Generated, String> {
                 v.extend_from_slice(extra);
                 tags(&v)
             };
-            block(&mut blocks, &w, s.developer, vec![team.clone()], vec![], tm(&[("tier", "nonprod")]), Some(b));
-            block(&mut blocks, &w, s.reader, vec![team.clone()], vec![], tm(&[("tier", "prod")]), Some(b));
-            block(&mut blocks, &w, s.oncall, vec![team.clone(), n("sre")], vec![], tm(&[]), Some(b));
-            block(&mut blocks, &w, s.analyst, vec![team.clone()], vec![], tm(&[]), Some(b));
-            block(&mut blocks, &w, s.qa, vec![team.clone(), n("qa")], vec![], tm(&[("environment", "testing")]), Some(b));
-            block(&mut blocks, &w, s.reader, vec![team.clone()], vec![], ous(&[bu.prod_ou]), Some(b));
-            block(&mut blocks, &w, s.oncall, vec![team.clone()], vec![], ous(&[bu.nonprod_ou]), Some(b));
-            block(&mut blocks, &w, ps_viewonly, vec![team.clone()], vec![], ous(&[bu.ou]), Some(b));
+            block(
+                &mut blocks,
+                &w,
+                s.developer,
+                vec![team.clone()],
+                vec![],
+                tm(&[("tier", "nonprod")]),
+                Some(b),
+            );
+            block(
+                &mut blocks,
+                &w,
+                s.reader,
+                vec![team.clone()],
+                vec![],
+                tm(&[("tier", "prod")]),
+                Some(b),
+            );
+            block(
+                &mut blocks,
+                &w,
+                s.oncall,
+                vec![team.clone(), n("sre")],
+                vec![],
+                tm(&[]),
+                Some(b),
+            );
+            block(
+                &mut blocks,
+                &w,
+                s.analyst,
+                vec![team.clone()],
+                vec![],
+                tm(&[]),
+                Some(b),
+            );
+            block(
+                &mut blocks,
+                &w,
+                s.qa,
+                vec![team.clone(), n("qa")],
+                vec![],
+                tm(&[("environment", "testing")]),
+                Some(b),
+            );
+            block(
+                &mut blocks,
+                &w,
+                s.reader,
+                vec![team.clone()],
+                vec![],
+                ous(&[bu.prod_ou]),
+                Some(b),
+            );
+            block(
+                &mut blocks,
+                &w,
+                s.oncall,
+                vec![team.clone()],
+                vec![],
+                ous(&[bu.nonprod_ou]),
+                Some(b),
+            );
+            block(
+                &mut blocks,
+                &w,
+                ps_viewonly,
+                vec![team.clone()],
+                vec![],
+                ous(&[bu.ou]),
+                Some(b),
+            );
             // Owners: the team's own accounts one by one, as orgs grow them.
             let own: Vec<usize> = w.expand(&tm(&[("tier", "nonprod")]));
             for chunk in own.chunks(2).take(6) {
-                block(&mut blocks, &w, s.developer, vec![team.clone()], vec![], accts(chunk), Some(b));
+                block(
+                    &mut blocks,
+                    &w,
+                    s.developer,
+                    vec![team.clone()],
+                    vec![],
+                    accts(chunk),
+                    Some(b),
+                );
             }
         }
     }
@@ -988,21 +1610,42 @@ pub fn generate(cfg: &Config) -> Result<Generated, String> {
         let k = 1 + rng.below(3);
         let p: Vec<usize> = rng.sample(&bu.prod, k);
         if !p.is_empty() {
-            block(&mut blocks, &w, *rng.pick(&[s.reader, s.oncall, s.analyst]), vec![], vec![u.clone()], accts(&p), None);
+            block(
+                &mut blocks,
+                &w,
+                *rng.pick(&[s.reader, s.oncall, s.analyst]),
+                vec![],
+                vec![u.clone()],
+                accts(&p),
+                None,
+            );
         }
         let np: Vec<usize> = rng.sample(&bu.nonprod, k);
         if !np.is_empty() {
-            block(&mut blocks, &w, *rng.pick(&[s.developer, s.qa]), vec![], vec![u.clone()], accts(&np), None);
+            block(
+                &mut blocks,
+                &w,
+                *rng.pick(&[s.developer, s.qa]),
+                vec![],
+                vec![u.clone()],
+                accts(&np),
+                None,
+            );
         }
     }
     // A second version of the org: some team blocks name another team of the unit.
     // Forked whether or not it is used, so both versions draw the same numbers after it.
     let mut r = rng.fork(0xD1FF);
     if cfg.change_assignments_percent > 0.0 {
-        let want = ((blocks.len() as f64) * cfg.change_assignments_percent / 100.0).round() as usize;
-        let candidates: Vec<usize> = (0..blocks.len()).filter(|&i| blocks[i].team_of_bu.is_some()).collect();
+        let want =
+            ((blocks.len() as f64) * cfg.change_assignments_percent / 100.0).round() as usize;
+        let candidates: Vec<usize> = (0..blocks.len())
+            .filter(|&i| blocks[i].team_of_bu.is_some())
+            .collect();
         for i in r.sample(&candidates, want) {
-            let Some(b) = blocks[i].team_of_bu else { continue };
+            let Some(b) = blocks[i].team_of_bu else {
+                continue;
+            };
             let teams = &bus[b].teams;
             let other = format!("{}-engineers", r.pick(teams));
             blocks[i].groups[0] = other;
@@ -1018,7 +1661,12 @@ pub fn generate(cfg: &Config) -> Result<Generated, String> {
         condition: None,
     };
     let mut roles: Vec<Role> = Vec::new();
-    let role = |name: &str, description: &str, targets: Sel, inline: Vec<(&'static str, &'static str)>, managed: Vec<&'static str>, trust: Vec<Trust>| Role {
+    let role = |name: &str,
+                description: &str,
+                targets: Sel,
+                inline: Vec<(&'static str, &'static str)>,
+                managed: Vec<&'static str>,
+                trust: Vec<Trust>| Role {
         name: name.into(),
         description: description.into(),
         path: None,
@@ -1031,59 +1679,336 @@ pub fn generate(cfg: &Config) -> Result<Generated, String> {
         owner: "platform",
         trust,
     };
-    let mut r = role("incident-responder", "Forensic read access for the security team during an incident.", Sel { all: true, ..Sel::default() }, vec![("forensics", "role-incident-forensics")], vec!["SecurityAudit"], vec![Trust { form: TrustForm::Account(security), require_mfa: true, condition: None }]);
+    let mut r = role(
+        "incident-responder",
+        "Forensic read access for the security team during an incident.",
+        Sel {
+            all: true,
+            ..Sel::default()
+        },
+        vec![("forensics", "role-incident-forensics")],
+        vec!["SecurityAudit"],
+        vec![Trust {
+            form: TrustForm::Account(security),
+            require_mfa: true,
+            condition: None,
+        }],
+    );
     r.max_session = Some(14400);
     r.owner = "security";
     roles.push(r);
-    let mut r = role("acme-compliance-audit", "Acme Compliance scanner (SOC 2 evidence). Read-only.", Sel { all: true, ..Sel::default() }, vec![], vec!["SecurityAudit", "job-function/ViewOnlyAccess"], vec![Trust { form: TrustForm::External("944455556666".into(), format!("GenCorp-{:08x}-acme", cfg.seed as u32)), require_mfa: false, condition: Some("{ IpAddress = { \"aws:SourceIp\" = [\"203.0.113.0/24\"] } }".into()) }]);
+    let mut r = role(
+        "acme-compliance-audit",
+        "Acme Compliance scanner (SOC 2 evidence). Read-only.",
+        Sel {
+            all: true,
+            ..Sel::default()
+        },
+        vec![],
+        vec!["SecurityAudit", "job-function/ViewOnlyAccess"],
+        vec![Trust {
+            form: TrustForm::External(
+                "944455556666".into(),
+                format!("GenCorp-{:08x}-acme", cfg.seed as u32),
+            ),
+            require_mfa: false,
+            condition: Some("{ IpAddress = { \"aws:SourceIp\" = [\"203.0.113.0/24\"] } }".into()),
+        }],
+    );
     r.owner = "security";
     roles.push(r);
-    roles.push(role("config-recorder", "AWS Config recorder: describes resources.", Sel { all: true, ..Sel::default() }, vec![("describe", "role-config-recorder")], vec![], vec![svc("config.amazonaws.com")]));
-    roles.push(role("security-scanner", "Assumed by the central scanner to read findings.", Sel { all: true, ..Sel::default() }, vec![("scan", "role-security-scanner")], vec![], vec![Trust { form: TrustForm::Role("security-scanner-hub", vec![security]), require_mfa: false, condition: Some("{ StringEquals = { \"aws:PrincipalTag/team\" = \"security\" } }".into()) }]));
-    roles.push(role("finops-reader", "Read cost and usage for the central FinOps collector.", Sel { all: true, ..Sel::default() }, vec![("costs", "role-finops-reader")], vec![], vec![Trust { form: TrustForm::Role("finops-collector", vec![ss0]), require_mfa: false, condition: None }]));
-    roles.push(role("event-responder", "Runs automated responses to health events (read-only).", Sel { all: true, ..Sel::default() }, vec![("describe", "role-event-responder")], vec![], vec![svc("events.amazonaws.com")]));
-    roles.push(role("org-inventory-reader", "Inventory of the organisation, for the audit account.", Sel { all: true, ..Sel::default() }, vec![("inventory", "role-org-inventory")], vec![], vec![Trust { form: TrustForm::Account(audit), require_mfa: false, condition: None }]));
-    let mut r = role("monitoring-reader", "Read metrics, logs and traces for central monitoring.", ous(&[ou_workloads]), vec![("read-telemetry", "role-monitoring-reader")], vec![], vec![Trust { form: TrustForm::Role("monitoring-collector", monitoring_acct.clone()), require_mfa: false, condition: None }]);
+    roles.push(role(
+        "config-recorder",
+        "AWS Config recorder: describes resources.",
+        Sel {
+            all: true,
+            ..Sel::default()
+        },
+        vec![("describe", "role-config-recorder")],
+        vec![],
+        vec![svc("config.amazonaws.com")],
+    ));
+    roles.push(role(
+        "security-scanner",
+        "Assumed by the central scanner to read findings.",
+        Sel {
+            all: true,
+            ..Sel::default()
+        },
+        vec![("scan", "role-security-scanner")],
+        vec![],
+        vec![Trust {
+            form: TrustForm::Role("security-scanner-hub", vec![security]),
+            require_mfa: false,
+            condition: Some(
+                "{ StringEquals = { \"aws:PrincipalTag/team\" = \"security\" } }".into(),
+            ),
+        }],
+    ));
+    roles.push(role(
+        "finops-reader",
+        "Read cost and usage for the central FinOps collector.",
+        Sel {
+            all: true,
+            ..Sel::default()
+        },
+        vec![("costs", "role-finops-reader")],
+        vec![],
+        vec![Trust {
+            form: TrustForm::Role("finops-collector", vec![ss0]),
+            require_mfa: false,
+            condition: None,
+        }],
+    ));
+    roles.push(role(
+        "event-responder",
+        "Runs automated responses to health events (read-only).",
+        Sel {
+            all: true,
+            ..Sel::default()
+        },
+        vec![("describe", "role-event-responder")],
+        vec![],
+        vec![svc("events.amazonaws.com")],
+    ));
+    roles.push(role(
+        "org-inventory-reader",
+        "Inventory of the organisation, for the audit account.",
+        Sel {
+            all: true,
+            ..Sel::default()
+        },
+        vec![("inventory", "role-org-inventory")],
+        vec![],
+        vec![Trust {
+            form: TrustForm::Account(audit),
+            require_mfa: false,
+            condition: None,
+        }],
+    ));
+    let mut r = role(
+        "monitoring-reader",
+        "Read metrics, logs and traces for central monitoring.",
+        ous(&[ou_workloads]),
+        vec![("read-telemetry", "role-monitoring-reader")],
+        vec![],
+        vec![Trust {
+            form: TrustForm::Role("monitoring-collector", monitoring_acct.clone()),
+            require_mfa: false,
+            condition: None,
+        }],
+    );
     r.path = Some("/monitoring/");
     r.owner = "sre";
     roles.push(r);
-    roles.push(role("app-config-reader", "Task role of the services: reads their own configuration.", ous(&[ou_workloads]), vec![("read-config", "role-app-config")], vec![], vec![svc("ecs-tasks.amazonaws.com")]));
-    roles.push(role("vendor-monitoring", "Third-party monitoring vendor: metrics and inventory.", ous(&[ou_workloads]), vec![("vendor", "role-vendor-monitoring")], vec![], vec![Trust { form: TrustForm::External("955566667777".into(), format!("gencorp-{}-metrics", cfg.seed)), require_mfa: false, condition: None }]));
-    roles.push(role("ci-deployer-nonprod", "Deploys services to a nonprod account.", nonprod.clone(), vec![("deploy", "role-deployer")], vec![], vec![
-        Trust { form: TrustForm::Role("ci-runner", shared_acct.clone()), require_mfa: false, condition: None },
-        Trust { form: TrustForm::PermissionSet("PlatformOperator".into(), vec![ss0]), require_mfa: false, condition: None },
-    ]));
-    roles.push(role("backup-operator", "AWS Backup service role for nonprod volumes.", nonprod.clone(), vec![("backup", "role-backup")], vec![], vec![svc("backup.amazonaws.com")]));
-    roles.push(role("ssm-instance", "Instance profile role of nonprod hosts.", nonprod.clone(), vec![], vec!["AmazonSSMManagedInstanceCore", "CloudWatchAgentServerPolicy"], vec![svc("ec2.amazonaws.com")]));
-    roles.push(role("lambda-exec", "Execution role of nonprod functions.", nonprod.clone(), vec![("app", "role-lambda-exec")], vec!["service-role/AWSLambdaBasicExecutionRole"], vec![svc("lambda.amazonaws.com")]));
-    roles.push(role("test-runner", "Runs integration tests, started by CI.", tags(&[("environment", "testing")]), vec![("reports", "role-test-runner")], vec![], vec![Trust { form: TrustForm::Role("ci-runner", shared_acct.clone()), require_mfa: false, condition: None }]));
-    let mut r = role("sandbox-admin", "Administers a sandbox within its guard rails.", ous(&[ou_sandbox]), vec![("guard", "role-sandbox-guard")], vec!["PowerUserAccess"], vec![Trust { form: TrustForm::PermissionSet("SandboxPowerUser".into(), vec![sandboxes[0]]), require_mfa: false, condition: None }]);
+    roles.push(role(
+        "app-config-reader",
+        "Task role of the services: reads their own configuration.",
+        ous(&[ou_workloads]),
+        vec![("read-config", "role-app-config")],
+        vec![],
+        vec![svc("ecs-tasks.amazonaws.com")],
+    ));
+    roles.push(role(
+        "vendor-monitoring",
+        "Third-party monitoring vendor: metrics and inventory.",
+        ous(&[ou_workloads]),
+        vec![("vendor", "role-vendor-monitoring")],
+        vec![],
+        vec![Trust {
+            form: TrustForm::External(
+                "955566667777".into(),
+                format!("gencorp-{}-metrics", cfg.seed),
+            ),
+            require_mfa: false,
+            condition: None,
+        }],
+    ));
+    roles.push(role(
+        "ci-deployer-nonprod",
+        "Deploys services to a nonprod account.",
+        nonprod.clone(),
+        vec![("deploy", "role-deployer")],
+        vec![],
+        vec![
+            Trust {
+                form: TrustForm::Role("ci-runner", shared_acct.clone()),
+                require_mfa: false,
+                condition: None,
+            },
+            Trust {
+                form: TrustForm::PermissionSet("PlatformOperator".into(), vec![ss0]),
+                require_mfa: false,
+                condition: None,
+            },
+        ],
+    ));
+    roles.push(role(
+        "backup-operator",
+        "AWS Backup service role for nonprod volumes.",
+        nonprod.clone(),
+        vec![("backup", "role-backup")],
+        vec![],
+        vec![svc("backup.amazonaws.com")],
+    ));
+    roles.push(role(
+        "ssm-instance",
+        "Instance profile role of nonprod hosts.",
+        nonprod.clone(),
+        vec![],
+        vec![
+            "AmazonSSMManagedInstanceCore",
+            "CloudWatchAgentServerPolicy",
+        ],
+        vec![svc("ec2.amazonaws.com")],
+    ));
+    roles.push(role(
+        "lambda-exec",
+        "Execution role of nonprod functions.",
+        nonprod.clone(),
+        vec![("app", "role-lambda-exec")],
+        vec!["service-role/AWSLambdaBasicExecutionRole"],
+        vec![svc("lambda.amazonaws.com")],
+    ));
+    roles.push(role(
+        "test-runner",
+        "Runs integration tests, started by CI.",
+        tags(&[("environment", "testing")]),
+        vec![("reports", "role-test-runner")],
+        vec![],
+        vec![Trust {
+            form: TrustForm::Role("ci-runner", shared_acct.clone()),
+            require_mfa: false,
+            condition: None,
+        }],
+    ));
+    let mut r = role(
+        "sandbox-admin",
+        "Administers a sandbox within its guard rails.",
+        ous(&[ou_sandbox]),
+        vec![("guard", "role-sandbox-guard")],
+        vec!["PowerUserAccess"],
+        vec![Trust {
+            form: TrustForm::PermissionSet("SandboxPowerUser".into(), vec![sandboxes[0]]),
+            require_mfa: false,
+            condition: None,
+        }],
+    );
     r.boundary = Some("PowerUserAccess");
     roles.push(r);
-    let mut r = role("release-deployer", "Deploys to the production accounts with managed releases. Platform admins only.", tags(&[("release", "managed")]), vec![("deploy", "role-deployer")], vec![], vec![Trust { form: TrustForm::PermissionSet("AdministratorAccess".into(), vec![ss0]), require_mfa: false, condition: None }]);
+    let mut r = role(
+        "release-deployer",
+        "Deploys to the production accounts with managed releases. Platform admins only.",
+        tags(&[("release", "managed")]),
+        vec![("deploy", "role-deployer")],
+        vec![],
+        vec![Trust {
+            form: TrustForm::PermissionSet("AdministratorAccess".into(), vec![ss0]),
+            require_mfa: false,
+            condition: None,
+        }],
+    );
     r.max_session = Some(3600);
     roles.push(r);
-    let mut r = role("monitoring-collector", "Central telemetry collector; assumes monitoring-reader everywhere.", accts(&monitoring_acct), vec![("assume-readers", "role-monitoring-collector")], vec![], vec![svc("ecs-tasks.amazonaws.com")]);
+    let mut r = role(
+        "monitoring-collector",
+        "Central telemetry collector; assumes monitoring-reader everywhere.",
+        accts(&monitoring_acct),
+        vec![("assume-readers", "role-monitoring-collector")],
+        vec![],
+        vec![svc("ecs-tasks.amazonaws.com")],
+    );
     r.path = Some("/monitoring/");
     r.owner = "sre";
     roles.push(r);
-    roles.push(role("ci-runner", "CodeBuild service role: builds and hands off to the deployers.", accts(&shared_acct), vec![("build", "role-ci-runner")], vec![], vec![svc("codebuild.amazonaws.com")]));
-    roles.push(role("security-scanner-hub", "The central scanner; assumes security-scanner everywhere.", accts(&[security]), vec![("assume-scanners", "role-scanner-hub")], vec![], vec![svc("ecs-tasks.amazonaws.com")]));
-    roles.push(role("finops-collector", "Collects costs from every account.", accts(&[ss0]), vec![("collect", "role-finops-collector")], vec![], vec![svc("lambda.amazonaws.com")]));
-    let mut r = role("network-automation", "Maintains gateway routes.", ous(&[ou_network]), vec![("routes", "role-network-automation")], vec![], vec![Trust { form: TrustForm::PermissionSet("NetworkAdmin".into(), vec![network_acct[0]]), require_mfa: false, condition: None }]);
+    roles.push(role(
+        "ci-runner",
+        "CodeBuild service role: builds and hands off to the deployers.",
+        accts(&shared_acct),
+        vec![("build", "role-ci-runner")],
+        vec![],
+        vec![svc("codebuild.amazonaws.com")],
+    ));
+    roles.push(role(
+        "security-scanner-hub",
+        "The central scanner; assumes security-scanner everywhere.",
+        accts(&[security]),
+        vec![("assume-scanners", "role-scanner-hub")],
+        vec![],
+        vec![svc("ecs-tasks.amazonaws.com")],
+    ));
+    roles.push(role(
+        "finops-collector",
+        "Collects costs from every account.",
+        accts(&[ss0]),
+        vec![("collect", "role-finops-collector")],
+        vec![],
+        vec![svc("lambda.amazonaws.com")],
+    ));
+    let mut r = role(
+        "network-automation",
+        "Maintains gateway routes.",
+        ous(&[ou_network]),
+        vec![("routes", "role-network-automation")],
+        vec![],
+        vec![Trust {
+            form: TrustForm::PermissionSet("NetworkAdmin".into(), vec![network_acct[0]]),
+            require_mfa: false,
+            condition: None,
+        }],
+    );
     r.acknowledge = vec!["orgc::lint::pass-role-star"];
     r.owner = "network";
     roles.push(r);
-    roles.push(role("dns-automation", "Maintains internal DNS records, run by CI.", ous(&[ou_shared]), vec![("records", "role-dns")], vec![], vec![Trust { form: TrustForm::Role("ci-runner", shared_acct.clone()), require_mfa: false, condition: None }]));
-    roles.push(role("log-writer", "Delivers logs to the archive.", accts(&[log_archive]), vec![("deliver", "role-log-writer")], vec![], vec![svc("firehose.amazonaws.com")]));
+    roles.push(role(
+        "dns-automation",
+        "Maintains internal DNS records, run by CI.",
+        ous(&[ou_shared]),
+        vec![("records", "role-dns")],
+        vec![],
+        vec![Trust {
+            form: TrustForm::Role("ci-runner", shared_acct.clone()),
+            require_mfa: false,
+            condition: None,
+        }],
+    ));
+    roles.push(role(
+        "log-writer",
+        "Delivers logs to the archive.",
+        accts(&[log_archive]),
+        vec![("deliver", "role-log-writer")],
+        vec![],
+        vec![svc("firehose.amazonaws.com")],
+    ));
     // One application role per business unit, every trust form but one among them.
     for (b, bu) in bus.iter().enumerate() {
         let trust = match b % 3 {
             0 => svc("ecs-tasks.amazonaws.com"),
-            1 => Trust { form: TrustForm::PermissionSet(sets[bu_sets[b].admin].name.clone(), vec![bu.nonprod[0]]), require_mfa: false, condition: None },
-            _ => Trust { form: TrustForm::Role("ci-runner", vec![shared_acct[bu.gateway]]), require_mfa: false, condition: None },
+            1 => Trust {
+                form: TrustForm::PermissionSet(
+                    sets[bu_sets[b].admin].name.clone(),
+                    vec![bu.nonprod[0]],
+                ),
+                require_mfa: false,
+                condition: None,
+            },
+            _ => Trust {
+                form: TrustForm::Role("ci-runner", vec![shared_acct[bu.gateway]]),
+                require_mfa: false,
+                condition: None,
+            },
         };
-        let mut r = role(&format!("{}-app", bu.name), &format!("Application role of business unit {}: reads its configuration.", bu.name), ous(&[bu.ou]), vec![("app", "role-bu-app")], vec![], vec![trust]);
+        let mut r = role(
+            &format!("{}-app", bu.name),
+            &format!(
+                "Application role of business unit {}: reads its configuration.",
+                bu.name
+            ),
+            ous(&[bu.ou]),
+            vec![("app", "role-bu-app")],
+            vec![],
+            vec![trust],
+        );
         r.owner = "platform";
         roles.push(r);
     }
@@ -1102,30 +2027,69 @@ pub fn generate(cfg: &Config) -> Result<Generated, String> {
         // Tables: inspection, platform, sandbox, quarantine, then prod and nonprod per unit.
         let mut tables: Vec<Table> = ["inspection", "platform", "sandbox", "quarantine"]
             .iter()
-            .map(|n| Table { name: n.to_string(), routes: Vec::new() })
+            .map(|n| Table {
+                name: n.to_string(),
+                routes: Vec::new(),
+            })
             .collect();
         let (t_insp, t_plat, t_sandbox, t_quar) = (0, 1, 2, 3);
         let my_bus: Vec<usize> = (0..bus.len()).filter(|&b| bus[b].gateway == gi).collect();
         let mut bu_tables = Vec::new();
         for &b in &my_bus {
-            tables.push(Table { name: format!("{}-prod", bus[b].name), routes: Vec::new() });
-            tables.push(Table { name: format!("{}-nonprod", bus[b].name), routes: Vec::new() });
+            tables.push(Table {
+                name: format!("{}-prod", bus[b].name),
+                routes: Vec::new(),
+            });
+            tables.push(Table {
+                name: format!("{}-nonprod", bus[b].name),
+                routes: Vec::new(),
+            });
             bu_tables.push((b, tables.len() - 2, tables.len() - 1));
         }
         let all_tables: Vec<usize> = (0..tables.len()).collect();
         let mut spokes: Vec<Spoke> = Vec::new();
         let inspection = format!("inspection-{region}");
         let edge = format!("edge-{region}");
-        spokes.push(Spoke { name: inspection.clone(), account: network_acct[gi], cidrs: vec![space.alloc(4)?], associate: t_insp, propagate: all_tables.clone(), appliance: true, internet: Some("both") });
-        spokes.push(Spoke { name: edge.clone(), account: network_acct[gi], cidrs: vec![space.alloc(1)?], associate: t_insp, propagate: all_tables.clone(), appliance: true, internet: None });
+        spokes.push(Spoke {
+            name: inspection.clone(),
+            account: network_acct[gi],
+            cidrs: vec![space.alloc(4)?],
+            associate: t_insp,
+            propagate: all_tables.clone(),
+            appliance: true,
+            internet: Some("both"),
+        });
+        spokes.push(Spoke {
+            name: edge.clone(),
+            account: network_acct[gi],
+            cidrs: vec![space.alloc(1)?],
+            associate: t_insp,
+            propagate: all_tables.clone(),
+            appliance: true,
+            internet: None,
+        });
         let mut platform_accts = vec![shared_acct[gi], monitoring_acct[gi]];
         if gi == 0 {
             platform_accts.extend([security, log_archive, audit]);
         }
         for &a in &platform_accts {
-            spokes.push(Spoke { name: format!("{}-vpc", w.accounts[a].name), account: a, cidrs: vec![space.alloc(4)?], associate: t_plat, propagate: all_tables.clone(), appliance: false, internet: None });
+            spokes.push(Spoke {
+                name: format!("{}-vpc", w.accounts[a].name),
+                account: a,
+                cidrs: vec![space.alloc(4)?],
+                associate: t_plat,
+                propagate: all_tables.clone(),
+                appliance: false,
+                internet: None,
+            });
         }
-        let vpc = |rng: &mut Rng, a: usize, associate: usize, propagate: Vec<usize>, internet: Option<&'static str>, space: &mut Space| -> Result<Spoke, String> {
+        let vpc = |rng: &mut Rng,
+                   a: usize,
+                   associate: usize,
+                   propagate: Vec<usize>,
+                   internet: Option<&'static str>,
+                   space: &mut Space|
+         -> Result<Spoke, String> {
             let roll = rng.below(100);
             let cidrs = if roll < 80 {
                 vec![space.alloc(1)?]
@@ -1134,11 +2098,26 @@ pub fn generate(cfg: &Config) -> Result<Generated, String> {
             } else {
                 vec![space.alloc(1)?, space.alloc(1)?]
             };
-            Ok(Spoke { name: format!("{}-vpc", w.accounts[a].name), account: a, cidrs, associate, propagate, appliance: false, internet })
+            Ok(Spoke {
+                name: format!("{}-vpc", w.accounts[a].name),
+                account: a,
+                cidrs,
+                associate,
+                propagate,
+                appliance: false,
+                internet,
+            })
         };
-                for (k, &a) in sandboxes.iter().enumerate() {
+        for (k, &a) in sandboxes.iter().enumerate() {
             if k % gateways_n == gi {
-                let s = vpc(&mut rng, a, t_sandbox, vec![t_insp, t_plat], Some("egress"), &mut space)?;
+                let s = vpc(
+                    &mut rng,
+                    a,
+                    t_sandbox,
+                    vec![t_insp, t_plat],
+                    Some("egress"),
+                    &mut space,
+                )?;
                 spokes.push(s);
             }
         }
@@ -1178,7 +2157,12 @@ pub fn generate(cfg: &Config) -> Result<Generated, String> {
         ];
         let site_routes = |edge: &str| -> Vec<((u32, u8), Target)> {
             (0..sites)
-                .map(|s| ((((192u32 << 24) | (168 << 16) | ((s as u32) << 8)), 24u8), Target::Spoke(edge.to_string())))
+                .map(|s| {
+                    (
+                        (((192u32 << 24) | (168 << 16) | ((s as u32) << 8)), 24u8),
+                        Target::Spoke(edge.to_string()),
+                    )
+                })
                 .collect()
         };
         let standard = |edge: &str, extra: &[(u32, u8)]| -> Vec<((u32, u8), Target)> {
@@ -1196,7 +2180,10 @@ pub fn generate(cfg: &Config) -> Result<Generated, String> {
             tables[tn].routes = standard(&edge, &prod_cover);
         }
         let statics: usize = tables.iter().map(|t| t.routes.len()).sum();
-        let propagated: usize = spokes.iter().map(|s| s.cidrs.len() * s.propagate.len()).sum();
+        let propagated: usize = spokes
+            .iter()
+            .map(|s| s.cidrs.len() * s.propagate.len())
+            .sum();
         if statics + propagated > 10_000 || tables.len() > 20 || spokes.len() > 5_000 {
             return Err(format!(
                 "gateway {gi} would break an AWS quota: {} tables, {} spokes, {} routes",
@@ -1230,7 +2217,11 @@ pub fn generate(cfg: &Config) -> Result<Generated, String> {
         via: gws.iter().map(|g| g.spokes[0].name.clone()).collect(),
     });
     for (gi, region) in regions.iter().enumerate() {
-        let mine: Vec<usize> = bus.iter().filter(|b| b.gateway == gi).map(|b| b.ou).collect();
+        let mine: Vec<usize> = bus
+            .iter()
+            .filter(|b| b.gateway == gi)
+            .map(|b| b.ou)
+            .collect();
         if mine.is_empty() {
             continue;
         }
@@ -1243,7 +2234,11 @@ pub fn generate(cfg: &Config) -> Result<Generated, String> {
     guardrails.push(Guardrail::RequireNetwork {
         name: "ci-reaches-nonprod".into(),
         from: accts(&[ss0]),
-        to: ous(&bus.iter().filter(|b| b.gateway == 0).map(|b| b.nonprod_ou).collect::<Vec<_>>()),
+        to: ous(&bus
+            .iter()
+            .filter(|b| b.gateway == 0)
+            .map(|b| b.nonprod_ou)
+            .collect::<Vec<_>>()),
     });
     guardrails.push(Guardrail::InternetIngress {
         name: "one-front-door-per-region".into(),
@@ -1272,7 +2267,11 @@ pub fn generate(cfg: &Config) -> Result<Generated, String> {
             format!("group:{}-admins", bu.name),
         ];
         for &a in &bu.prod {
-            if w.accounts[a].tags.iter().any(|(k, v)| *k == "release" && v == "managed") {
+            if w.accounts[a]
+                .tags
+                .iter()
+                .any(|(k, v)| *k == "release" && v == "managed")
+            {
                 except.push(format!("role:release-deployer@{}", w.accounts[a].name));
             }
         }
@@ -1298,7 +2297,11 @@ pub fn generate(cfg: &Config) -> Result<Generated, String> {
         ..Stats::default()
     };
     let mut triples: BTreeSet<(usize, String, String)> = BTreeSet::new();
-    let set_index: BTreeMap<&str, usize> = sets.iter().enumerate().map(|(i, s)| (s.name.as_str(), i)).collect();
+    let set_index: BTreeMap<&str, usize> = sets
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.name.as_str(), i))
+        .collect();
     for bl in &blocks {
         let ps = set_index[bl.permission_set.as_str()];
         for a in w.expand(&bl.targets) {
@@ -1330,31 +2333,63 @@ pub fn generate(cfg: &Config) -> Result<Generated, String> {
         stats.appliances += gw.spokes.iter().filter(|s| s.appliance).count();
         for t in &gw.tables {
             stats.static_routes += t.routes.len();
-            stats.blackhole_routes += t.routes.iter().filter(|r| matches!(r.1, Target::Blackhole)).count();
+            stats.blackhole_routes += t
+                .routes
+                .iter()
+                .filter(|r| matches!(r.1, Target::Blackhole))
+                .count();
         }
-        stats.propagated_routes += gw.spokes.iter().map(|s| s.cidrs.len() * s.propagate.len()).sum::<usize>();
+        stats.propagated_routes += gw
+            .spokes
+            .iter()
+            .map(|s| s.cidrs.len() * s.propagate.len())
+            .sum::<usize>();
     }
     for g in &guardrails {
-        *stats.guardrails.entry(match g {
-            Guardrail::DenyNetwork { .. } => "deny_network",
-            Guardrail::RequireNetwork { .. } => "require_network",
-            Guardrail::DenyAccess { .. } => "deny_access",
-            Guardrail::InternetIngress { .. } => "internet_ingress",
-        }).or_default() += 1;
+        *stats
+            .guardrails
+            .entry(match g {
+                Guardrail::DenyNetwork { .. } => "deny_network",
+                Guardrail::RequireNetwork { .. } => "require_network",
+                Guardrail::DenyAccess { .. } => "deny_access",
+                Guardrail::InternetIngress { .. } => "internet_ingress",
+            })
+            .or_default() += 1;
     }
 
     let mut org_files = Vec::new();
-    let header = |what: &str| format!("# Generated org ({what}); seed {}, {} accounts.\n\n", cfg.seed, n);
+    let header = |what: &str| {
+        format!(
+            "# Generated org ({what}); seed {}, {} accounts.\n\n",
+            cfg.seed, n
+        )
+    };
 
     // organization.toml
     let mut s = header("organisation, Identity Center, OUs");
-    let _ = writeln!(s, "[organization]\nname = {}\nid = \"o-{}\"\nmanagement_account = \"management\"\npartition = \"aws\"\nhome_region = \"{}\"\n", q(&format!("Generated Corp {}", cfg.seed)), org_id(cfg.seed), regions[0]);
-    let _ = writeln!(s, "[organization.vars]\napp_name = \"shop\"\nartifact_bucket = \"gencorp-build-artifacts\"\necs_cluster = \"apps\"\nlog_prefix = \"apps\"\nsecondary_region = \"{}\"\nsensitive_bucket_prefix = \"gencorp-sensitive\"\nmetrics_namespace = \"GenCorp/Workloads\"\nfinops_bucket = \"gencorp-finops\"\n", regions.get(1).copied().unwrap_or("us-east-1"));
+    let _ = writeln!(
+        s,
+        "[organization]\nname = {}\nid = \"o-{}\"\nmanagement_account = \"management\"\npartition = \"aws\"\nhome_region = \"{}\"\n",
+        q(&format!("Generated Corp {}", cfg.seed)),
+        org_id(cfg.seed),
+        regions[0]
+    );
+    let _ = writeln!(
+        s,
+        "[organization.vars]\napp_name = \"shop\"\nartifact_bucket = \"gencorp-build-artifacts\"\necs_cluster = \"apps\"\nlog_prefix = \"apps\"\nsecondary_region = \"{}\"\nsensitive_bucket_prefix = \"gencorp-sensitive\"\nmetrics_namespace = \"GenCorp/Workloads\"\nfinops_bucket = \"gencorp-finops\"\n",
+        regions.get(1).copied().unwrap_or("us-east-1")
+    );
     let _ = writeln!(s, "[organization.managed_policy_levels]");
     for c in &customer_managed_levels {
         let _ = writeln!(s, "{} = \"read\"", key(c));
     }
-    let _ = writeln!(s, "\n[identity_center]\ninstance_arn = \"arn:aws:sso:::instance/ssoins-{:016x}\"\nidentity_store_id = \"d-{:010x}\"\nregion = \"{}\"\ndelegated_admin = \"security\"\n", rng.next_u64(), rng.next_u64() & 0xff_ffff_ffff, regions[0]);
+    let _ = writeln!(
+        s,
+        "\n[identity_center]\ninstance_arn = \"arn:aws:sso:::instance/ssoins-{:016x}\"\nidentity_store_id = \"d-{:010x}\"\nregion = \"{}\"\ndelegated_admin = \"security\"\n",
+        rng.next_u64(),
+        rng.next_u64() & 0xff_ffff_ffff,
+        regions[0]
+    );
     for o in &w.ous {
         let _ = writeln!(s, "[ous.{}]", key(&o.name));
         if let Some(p) = o.parent {
@@ -1367,17 +2402,31 @@ pub fn generate(cfg: &Config) -> Result<Generated, String> {
     // accounts.toml
     let mut s = header("accounts");
     for a in &w.accounts {
-        let _ = writeln!(s, "[accounts.{}]\nid = \"{}\"\nemail = {}", key(&a.name), a.id, q(&format!("aws+{}@example.com", a.name)));
+        let _ = writeln!(
+            s,
+            "[accounts.{}]\nid = \"{}\"\nemail = {}",
+            key(&a.name),
+            a.id,
+            q(&format!("aws+{}@example.com", a.name))
+        );
         if let Some(o) = a.ou {
             let _ = writeln!(s, "ou = {}", q(&w.ous[o].name));
         }
         if let Some(d) = &a.description {
             let _ = writeln!(s, "description = {}", q(d));
         }
-        let t: Vec<String> = a.tags.iter().map(|(k, v)| format!("{} = {}", key(k), q(v))).collect();
+        let t: Vec<String> = a
+            .tags
+            .iter()
+            .map(|(k, v)| format!("{} = {}", key(k), q(v)))
+            .collect();
         let _ = writeln!(s, "tags = {{ {} }}", t.join(", "));
         if !a.vars.is_empty() {
-            let v: Vec<String> = a.vars.iter().map(|(k, v)| format!("{} = {}", key(k), q(v))).collect();
+            let v: Vec<String> = a
+                .vars
+                .iter()
+                .map(|(k, v)| format!("{} = {}", key(k), q(v)))
+                .collect();
             let _ = writeln!(s, "vars = {{ {} }}", v.join(", "));
         }
         s.push('\n');
@@ -1387,19 +2436,41 @@ pub fn generate(cfg: &Config) -> Result<Generated, String> {
     // identity.toml: groups, users, permission sets
     let mut s = header("Identity Center principals and permission sets");
     for (gname, d) in &groups {
-        let _ = writeln!(s, "[groups.{}]\ndisplay_name = {}\ndescription = {}\n", key(gname), q(&format!("aws-{gname}")), q(d));
+        let _ = writeln!(
+            s,
+            "[groups.{}]\ndisplay_name = {}\ndescription = {}\n",
+            key(gname),
+            q(&format!("aws-{gname}")),
+            q(d)
+        );
     }
     for (u, d) in &users {
-        let _ = writeln!(s, "[users.{}]\nuser_name = {}\ndescription = {}\n", key(u), q(&format!("{u}@example.com")), q(d));
+        let _ = writeln!(
+            s,
+            "[users.{}]\nuser_name = {}\ndescription = {}\n",
+            key(u),
+            q(&format!("{u}@example.com")),
+            q(d)
+        );
     }
     for p in &sets {
-        let _ = writeln!(s, "[permission_sets.{}]\ndescription = {}\nsession_duration = \"{}\"", key(&p.name), q(&p.description), p.session);
+        let _ = writeln!(
+            s,
+            "[permission_sets.{}]\ndescription = {}\nsession_duration = \"{}\"",
+            key(&p.name),
+            q(&p.description),
+            p.session
+        );
         if !p.managed.is_empty() {
             let m: Vec<String> = p.managed.iter().map(|m| q(m)).collect();
             let _ = writeln!(s, "managed_policies = [{}]", m.join(", "));
         }
         if !p.customer_managed.is_empty() {
-            let m: Vec<String> = p.customer_managed.iter().map(|(n, path)| format!("{{ name = {}, path = {} }}", q(n), q(path))).collect();
+            let m: Vec<String> = p
+                .customer_managed
+                .iter()
+                .map(|(n, path)| format!("{{ name = {}, path = {} }}", q(n), q(path)))
+                .collect();
             let _ = writeln!(s, "customer_managed_policies = [{}]", m.join(", "));
         }
         let _ = writeln!(s, "inline_policy = {}", q(&p.template));
@@ -1410,7 +2481,11 @@ pub fn generate(cfg: &Config) -> Result<Generated, String> {
             let _ = writeln!(s, "relay_state = {}", q(r));
         }
         if !p.tags.is_empty() {
-            let t: Vec<String> = p.tags.iter().map(|(k, v)| format!("{} = {}", key(k), q(v))).collect();
+            let t: Vec<String> = p
+                .tags
+                .iter()
+                .map(|(k, v)| format!("{} = {}", key(k), q(v)))
+                .collect();
             let _ = writeln!(s, "tags = {{ {} }}", t.join(", "));
         }
         s.push('\n');
@@ -1420,7 +2495,11 @@ pub fn generate(cfg: &Config) -> Result<Generated, String> {
     // assignments.toml
     let mut s = header("assignments");
     for bl in &blocks {
-        let _ = writeln!(s, "[[assignments]]\npermission_set = {}", q(&bl.permission_set));
+        let _ = writeln!(
+            s,
+            "[[assignments]]\npermission_set = {}",
+            q(&bl.permission_set)
+        );
         if !bl.groups.is_empty() {
             let v: Vec<String> = bl.groups.iter().map(|x| q(x)).collect();
             let _ = writeln!(s, "groups = [{}]", v.join(", "));
@@ -1436,7 +2515,12 @@ pub fn generate(cfg: &Config) -> Result<Generated, String> {
     // roles.toml
     let mut s = header("cross-account roles");
     for r in &roles {
-        let _ = writeln!(s, "[roles.{}]\ndescription = {}", key(&r.name), q(&r.description));
+        let _ = writeln!(
+            s,
+            "[roles.{}]\ndescription = {}",
+            key(&r.name),
+            q(&r.description)
+        );
         if let Some(p) = r.path {
             let _ = writeln!(s, "path = {}", q(p));
         }
@@ -1449,7 +2533,11 @@ pub fn generate(cfg: &Config) -> Result<Generated, String> {
             let _ = writeln!(s, "managed_policies = [{}]", m.join(", "));
         }
         if !r.inline.is_empty() {
-            let m: Vec<String> = r.inline.iter().map(|(k, t)| format!("{} = {}", key(k), q(t))).collect();
+            let m: Vec<String> = r
+                .inline
+                .iter()
+                .map(|(k, t)| format!("{} = {}", key(k), q(t)))
+                .collect();
             let _ = writeln!(s, "inline_policies = {{ {} }}", m.join(", "));
         }
         if let Some(b) = r.boundary {
@@ -1469,7 +2557,12 @@ pub fn generate(cfg: &Config) -> Result<Generated, String> {
                 }
                 TrustForm::PermissionSet(ps, accounts) => {
                     let a: Vec<String> = accounts.iter().map(|&i| q(&w.accounts[i].name)).collect();
-                    let _ = writeln!(s, "permission_set = {}\naccounts = [{}]", q(ps), a.join(", "));
+                    let _ = writeln!(
+                        s,
+                        "permission_set = {}\naccounts = [{}]",
+                        q(ps),
+                        a.join(", ")
+                    );
                 }
                 TrustForm::Service(svc) => {
                     let _ = writeln!(s, "service = {}", q(svc));
@@ -1495,18 +2588,39 @@ pub fn generate(cfg: &Config) -> Result<Generated, String> {
     // network-<region>.toml
     for gw in &gws {
         let mut s = header(&format!("network of {}", gw.region));
-        let _ = writeln!(s, "[transit_gateways.{}]\naccount = {}\nregion = \"{}\"\nasn = {}\n", key(&gw.name), q(&w.accounts[gw.account].name), gw.region, gw.asn);
+        let _ = writeln!(
+            s,
+            "[transit_gateways.{}]\naccount = {}\nregion = \"{}\"\nasn = {}\n",
+            key(&gw.name),
+            q(&w.accounts[gw.account].name),
+            gw.region,
+            gw.asn
+        );
         for t in &gw.tables {
-            let _ = writeln!(s, "[transit_gateways.{}.route_tables.{}]", key(&gw.name), key(&t.name));
+            let _ = writeln!(
+                s,
+                "[transit_gateways.{}.route_tables.{}]",
+                key(&gw.name),
+                key(&t.name)
+            );
             if !t.routes.is_empty() {
                 let _ = writeln!(s, "routes = [");
                 for (c, target) in &t.routes {
                     match target {
                         Target::Spoke(sp) => {
-                            let _ = writeln!(s, "  {{ destination = \"{}\", attachment = {} }},", cidr_text(*c), q(sp));
+                            let _ = writeln!(
+                                s,
+                                "  {{ destination = \"{}\", attachment = {} }},",
+                                cidr_text(*c),
+                                q(sp)
+                            );
                         }
                         Target::Blackhole => {
-                            let _ = writeln!(s, "  {{ destination = \"{}\", blackhole = true }},", cidr_text(*c));
+                            let _ = writeln!(
+                                s,
+                                "  {{ destination = \"{}\", blackhole = true }},",
+                                cidr_text(*c)
+                            );
                         }
                     }
                 }
@@ -1516,8 +2630,21 @@ pub fn generate(cfg: &Config) -> Result<Generated, String> {
         }
         for sp in &gw.spokes {
             let cidrs: Vec<String> = sp.cidrs.iter().map(|c| q(&cidr_text(*c))).collect();
-            let prop: Vec<String> = sp.propagate.iter().map(|&t| q(&gw.tables[t].name)).collect();
-            let _ = writeln!(s, "[spokes.{}]\naccount = {}\ntransit_gateway = {}\ncidrs = [{}]\nassociate = {}\npropagate = [{}]", key(&sp.name), q(&w.accounts[sp.account].name), q(&gw.name), cidrs.join(", "), q(&gw.tables[sp.associate].name), prop.join(", "));
+            let prop: Vec<String> = sp
+                .propagate
+                .iter()
+                .map(|&t| q(&gw.tables[t].name))
+                .collect();
+            let _ = writeln!(
+                s,
+                "[spokes.{}]\naccount = {}\ntransit_gateway = {}\ncidrs = [{}]\nassociate = {}\npropagate = [{}]",
+                key(&sp.name),
+                q(&w.accounts[sp.account].name),
+                q(&gw.name),
+                cidrs.join(", "),
+                q(&gw.tables[sp.associate].name),
+                prop.join(", ")
+            );
             if sp.appliance {
                 let _ = writeln!(s, "appliance = true");
             }
@@ -1533,23 +2660,59 @@ pub fn generate(cfg: &Config) -> Result<Generated, String> {
     let mut s = header("guardrails");
     for g in &guardrails {
         match g {
-            Guardrail::DenyNetwork { name, from, to, via } => {
+            Guardrail::DenyNetwork {
+                name,
+                from,
+                to,
+                via,
+            } => {
                 let via = if via.is_empty() {
                     String::new()
                 } else {
-                    format!(", via = [{}]", via.iter().map(|v| q(v)).collect::<Vec<_>>().join(", "))
+                    format!(
+                        ", via = [{}]",
+                        via.iter().map(|v| q(v)).collect::<Vec<_>>().join(", ")
+                    )
                 };
-                let _ = writeln!(s, "[[guardrails]]\nname = {}\ndeny_network = {{ from = {}, to = {}{via} }}\n", q(name), w.toml(from), w.toml(to));
+                let _ = writeln!(
+                    s,
+                    "[[guardrails]]\nname = {}\ndeny_network = {{ from = {}, to = {}{via} }}\n",
+                    q(name),
+                    w.toml(from),
+                    w.toml(to)
+                );
             }
             Guardrail::RequireNetwork { name, from, to } => {
-                let _ = writeln!(s, "[[guardrails]]\nname = {}\nrequire_network = {{ from = {}, to = {} }}\n", q(name), w.toml(from), w.toml(to));
+                let _ = writeln!(
+                    s,
+                    "[[guardrails]]\nname = {}\nrequire_network = {{ from = {}, to = {} }}\n",
+                    q(name),
+                    w.toml(from),
+                    w.toml(to)
+                );
             }
-            Guardrail::DenyAccess { name, to, level, except } => {
+            Guardrail::DenyAccess {
+                name,
+                to,
+                level,
+                except,
+            } => {
                 let e: Vec<String> = except.iter().map(|x| q(x)).collect();
-                let _ = writeln!(s, "[[guardrails]]\nname = {}\ndeny_access = {{ to = {}, level = \"{level}\", except = [{}] }}\n", q(name), w.toml(to), e.join(", "));
+                let _ = writeln!(
+                    s,
+                    "[[guardrails]]\nname = {}\ndeny_access = {{ to = {}, level = \"{level}\", except = [{}] }}\n",
+                    q(name),
+                    w.toml(to),
+                    e.join(", ")
+                );
             }
             Guardrail::InternetIngress { name, only } => {
-                let _ = writeln!(s, "[[guardrails]]\nname = {}\ninternet_ingress = {{ only = {} }}\n", q(name), w.toml(only));
+                let _ = writeln!(
+                    s,
+                    "[[guardrails]]\nname = {}\ninternet_ingress = {{ only = {} }}\n",
+                    q(name),
+                    w.toml(only)
+                );
             }
         }
     }
@@ -1582,12 +2745,10 @@ fn org_id(seed: u64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::cover;
-
     #[test]
     fn cover_is_exact() {
-        assert_eq!(cover(0, 1 << 32), vec![(0, 0)]);
-        let c = cover(256, 256 * 7);
+        assert_eq!(super::cover(0, 1 << 32), vec![(0, 0)]);
+        let c = super::cover(256, 256 * 7);
         let total: u64 = c.iter().map(|(_, l)| 1u64 << (32 - l)).sum();
         assert_eq!(total, 256 * 6);
         assert_eq!(c[0], (256, 24));

@@ -40,12 +40,23 @@ fn run() -> Result<(), String> {
     let mut stats = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
-        let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value\n{}", usage()));
+        let mut value = |name: &str| {
+            args.next()
+                .ok_or(format!("{name} needs a value\n{}", usage()))
+        };
         match a.as_str() {
             "--accounts" => {
-                accounts = Some(value("--accounts")?.parse::<usize>().map_err(|e| e.to_string())?)
+                accounts = Some(
+                    value("--accounts")?
+                        .parse::<usize>()
+                        .map_err(|e| e.to_string())?,
+                )
             }
-            "--seed" => seed = value("--seed")?.parse().map_err(|e| format!("--seed: {e}"))?,
+            "--seed" => {
+                seed = value("--seed")?
+                    .parse()
+                    .map_err(|e| format!("--seed: {e}"))?
+            }
             "--out" => out = Some(value("--out")?.into()),
             "--policies" => policies = Some(value("--policies")?.into()),
             "--change-assignments" => {

@@ -35,7 +35,11 @@ const fn allow(
 pub const READ: &[Cap] = &[
     allow(
         "ReadServices",
-        &["ecs:DescribeServices", "ecs:DescribeTasks", "ecs:ListServices"],
+        &[
+            "ecs:DescribeServices",
+            "ecs:DescribeTasks",
+            "ecs:ListServices",
+        ],
         &["*"],
     ),
     allow(
@@ -45,17 +49,29 @@ pub const READ: &[Cap] = &[
     ),
     allow(
         "ReadMetrics",
-        &["cloudwatch:DescribeAlarms", "cloudwatch:GetMetricData", "cloudwatch:ListMetrics"],
+        &[
+            "cloudwatch:DescribeAlarms",
+            "cloudwatch:GetMetricData",
+            "cloudwatch:ListMetrics",
+        ],
         &["*"],
     ),
     allow(
         "ReadTraces",
-        &["xray:BatchGetTraces", "xray:GetServiceGraph", "xray:GetTraceSummaries"],
+        &[
+            "xray:BatchGetTraces",
+            "xray:GetServiceGraph",
+            "xray:GetTraceSummaries",
+        ],
         &["*"],
     ),
     allow(
         "ReadParameters",
-        &["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"],
+        &[
+            "ssm:GetParameter",
+            "ssm:GetParameters",
+            "ssm:GetParametersByPath",
+        ],
         &["arn:{{org.partition}}:ssm:{{org.home_region}}:*:parameter/{BU}/*"],
     ),
     allow(
@@ -70,7 +86,11 @@ pub const READ: &[Cap] = &[
     ),
     allow(
         "ReadTables",
-        &["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:Query"],
+        &[
+            "dynamodb:DescribeTable",
+            "dynamodb:GetItem",
+            "dynamodb:Query",
+        ],
         &["arn:{{org.partition}}:dynamodb:{{org.home_region}}:*:table/{BU}-*"],
     ),
     allow(
@@ -89,15 +109,27 @@ pub const READ: &[Cap] = &[
         &["arn:{{org.partition}}:secretsmanager:{{org.home_region}}:*:secret:{BU}/*"],
     ),
     allow("ReadDatabases", &["rds:Describe*"], &["*"]),
-    allow("ReadFunctions", &["lambda:GetFunction", "lambda:List*"], &["*"]),
-    allow("ReadClusters", &["eks:Describe*", "eks:ListClusters"], &["*"]),
+    allow(
+        "ReadFunctions",
+        &["lambda:GetFunction", "lambda:List*"],
+        &["*"],
+    ),
+    allow(
+        "ReadClusters",
+        &["eks:Describe*", "eks:ListClusters"],
+        &["*"],
+    ),
     allow("ReadHealth", &["health:DescribeEvents"], &["*"]),
     allow(
         "ReadStacks",
         &["cloudformation:DescribeStacks", "cloudformation:List*"],
         &["*"],
     ),
-    allow("ReadLoadBalancers", &["elasticloadbalancing:Describe*"], &["*"]),
+    allow(
+        "ReadLoadBalancers",
+        &["elasticloadbalancing:Describe*"],
+        &["*"],
+    ),
     allow("ReadCaches", &["elasticache:Describe*"], &["*"]),
     allow(
         "ReadStreams",
@@ -162,12 +194,18 @@ pub const WRITE: &[Cap] = &[
     ),
     allow(
         "ManageStacks",
-        &["cloudformation:CreateChangeSet", "cloudformation:ExecuteChangeSet"],
+        &[
+            "cloudformation:CreateChangeSet",
+            "cloudformation:ExecuteChangeSet",
+        ],
         &["arn:{{org.partition}}:cloudformation:{{org.home_region}}:*:stack/{BU}-*/*"],
     ),
     allow(
         "StartPipelines",
-        &["codebuild:StartBuild", "codepipeline:StartPipelineExecution"],
+        &[
+            "codebuild:StartBuild",
+            "codepipeline:StartPipelineExecution",
+        ],
         &[
             "arn:{{org.partition}}:codebuild:{{org.home_region}}:*:project/{BU}-*",
             "arn:{{org.partition}}:codepipeline:{{org.home_region}}:*:{BU}-*",
@@ -185,7 +223,11 @@ pub const WRITE: &[Cap] = &[
         sid: "ManageOwnInstances",
         deny: false,
         not_action: false,
-        actions: &["ec2:RebootInstances", "ec2:StartInstances", "ec2:StopInstances"],
+        actions: &[
+            "ec2:RebootInstances",
+            "ec2:StartInstances",
+            "ec2:StopInstances",
+        ],
         resources: &["arn:{{org.partition}}:ec2:{{org.home_region}}:*:instance/*"],
         condition: Some(("StringEquals", "aws:ResourceTag/bu", &["{BU}"])),
     },
@@ -318,12 +360,21 @@ pub fn role_templates() -> Vec<(&'static str, String)> {
                 ),
                 allow(
                     "ReadFindings",
-                    &["guardduty:GetFindings", "guardduty:ListFindings", "securityhub:GetFindings"],
+                    &[
+                        "guardduty:GetFindings",
+                        "guardduty:ListFindings",
+                        "securityhub:GetFindings",
+                    ],
                     &["*"],
                 ),
                 allow(
                     "QueryAccountLogs",
-                    &["logs:FilterLogEvents", "logs:GetLogEvents", "logs:GetQueryResults", "logs:StartQuery"],
+                    &[
+                        "logs:FilterLogEvents",
+                        "logs:GetLogEvents",
+                        "logs:GetQueryResults",
+                        "logs:StartQuery",
+                    ],
                     &["arn:{{org.partition}}:logs:{{org.home_region}}:{{account.id}}:log-group:*"],
                 ),
                 allow(
@@ -347,7 +398,9 @@ pub fn role_templates() -> Vec<(&'static str, String)> {
                 allow(
                     "ReadAnalyzer",
                     &["access-analyzer:ListFindings"],
-                    &["arn:{{org.partition}}:access-analyzer:{{org.home_region}}:{{account.id}}:analyzer/*"],
+                    &[
+                        "arn:{{org.partition}}:access-analyzer:{{org.home_region}}:{{account.id}}:analyzer/*",
+                    ],
                 ),
                 allow("ReadVulnerabilities", &["inspector2:ListFindings"], &["*"]),
                 allow(
@@ -362,7 +415,11 @@ pub fn role_templates() -> Vec<(&'static str, String)> {
             t(&[
                 allow(
                     "ReadCosts",
-                    &["budgets:ViewBudget", "ce:Get*", "cur:DescribeReportDefinitions"],
+                    &[
+                        "budgets:ViewBudget",
+                        "ce:Get*",
+                        "cur:DescribeReportDefinitions",
+                    ],
                     &["*"],
                 ),
                 allow("ReadPrices", &["pricing:Get*"], &["*"]),
@@ -373,13 +430,19 @@ pub fn role_templates() -> Vec<(&'static str, String)> {
             t(&[
                 allow(
                     "ReadMetrics",
-                    &["cloudwatch:GetMetricData", "cloudwatch:GetMetricStatistics", "cloudwatch:ListMetrics"],
+                    &[
+                        "cloudwatch:GetMetricData",
+                        "cloudwatch:GetMetricStatistics",
+                        "cloudwatch:ListMetrics",
+                    ],
                     &["*"],
                 ),
                 allow(
                     "ReadAlarms",
                     &["cloudwatch:DescribeAlarms"],
-                    &["arn:{{org.partition}}:cloudwatch:{{org.home_region}}:{{account.id}}:alarm:*"],
+                    &[
+                        "arn:{{org.partition}}:cloudwatch:{{org.home_region}}:{{account.id}}:alarm:*",
+                    ],
                 ),
                 allow(
                     "ReadLogGroups",
@@ -398,18 +461,28 @@ pub fn role_templates() -> Vec<(&'static str, String)> {
             t(&[
                 allow(
                     "ReadOwnParameters",
-                    &["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"],
-                    &["arn:{{org.partition}}:ssm:{{org.home_region}}:{{account.id}}:parameter/{{vars.app_name}}/{{account.tags.environment}}/*"],
+                    &[
+                        "ssm:GetParameter",
+                        "ssm:GetParameters",
+                        "ssm:GetParametersByPath",
+                    ],
+                    &[
+                        "arn:{{org.partition}}:ssm:{{org.home_region}}:{{account.id}}:parameter/{{vars.app_name}}/{{account.tags.environment}}/*",
+                    ],
                 ),
                 allow(
                     "ReadOwnSecrets",
                     &["secretsmanager:GetSecretValue"],
-                    &["arn:{{org.partition}}:secretsmanager:{{org.home_region}}:{{account.id}}:secret:{{vars.app_name}}/{{account.tags.environment}}/*"],
+                    &[
+                        "arn:{{org.partition}}:secretsmanager:{{org.home_region}}:{{account.id}}:secret:{{vars.app_name}}/{{account.tags.environment}}/*",
+                    ],
                 ),
                 allow(
                     "ReadStaticAssets",
                     &["s3:GetObject"],
-                    &["arn:{{org.partition}}:s3:::{{vars.app_name}}-{{account.tags.environment}}-{{account.id}}-assets/*"],
+                    &[
+                        "arn:{{org.partition}}:s3:::{{vars.app_name}}-{{account.tags.environment}}-{{account.id}}-assets/*",
+                    ],
                 ),
             ]),
         ),
@@ -419,33 +492,47 @@ pub fn role_templates() -> Vec<(&'static str, String)> {
                 allow(
                     "ReadTeamParameters",
                     &["ssm:GetParameter", "ssm:GetParametersByPath"],
-                    &["arn:{{org.partition}}:ssm:{{org.home_region}}:{{account.id}}:parameter/{{account.tags.bu}}/{{account.tags.team}}/*"],
+                    &[
+                        "arn:{{org.partition}}:ssm:{{org.home_region}}:{{account.id}}:parameter/{{account.tags.bu}}/{{account.tags.team}}/*",
+                    ],
                 ),
                 allow(
                     "ReadTeamSecrets",
                     &["secretsmanager:GetSecretValue"],
-                    &["arn:{{org.partition}}:secretsmanager:{{org.home_region}}:{{account.id}}:secret:{{account.tags.bu}}/*"],
+                    &[
+                        "arn:{{org.partition}}:secretsmanager:{{org.home_region}}:{{account.id}}:secret:{{account.tags.bu}}/*",
+                    ],
                 ),
                 allow(
                     "ReadTeamTables",
                     &["dynamodb:GetItem", "dynamodb:Query"],
-                    &["arn:{{org.partition}}:dynamodb:{{org.home_region}}:{{account.id}}:table/{{account.tags.team}}-*"],
+                    &[
+                        "arn:{{org.partition}}:dynamodb:{{org.home_region}}:{{account.id}}:table/{{account.tags.team}}-*",
+                    ],
                 ),
             ]),
         ),
         (
             "role-deployer",
             t(&[
-                allow("DescribeTaskDefinitions", &["ecs:DescribeTaskDefinition"], &["*"]),
+                allow(
+                    "DescribeTaskDefinitions",
+                    &["ecs:DescribeTaskDefinition"],
+                    &["*"],
+                ),
                 allow(
                     "RegisterTaskDefinitions",
                     &["ecs:RegisterTaskDefinition"],
-                    &["arn:{{org.partition}}:ecs:{{org.home_region}}:{{account.id}}:task-definition/{{vars.app_name}}-*:*"],
+                    &[
+                        "arn:{{org.partition}}:ecs:{{org.home_region}}:{{account.id}}:task-definition/{{vars.app_name}}-*:*",
+                    ],
                 ),
                 allow(
                     "RollOutServices",
                     &["ecs:DescribeServices", "ecs:UpdateService"],
-                    &["arn:{{org.partition}}:ecs:{{org.home_region}}:{{account.id}}:service/{{vars.ecs_cluster}}/*"],
+                    &[
+                        "arn:{{org.partition}}:ecs:{{org.home_region}}:{{account.id}}:service/{{vars.ecs_cluster}}/*",
+                    ],
                 ),
                 allow(
                     "ReadReleaseArtifacts",
@@ -460,15 +547,23 @@ pub fn role_templates() -> Vec<(&'static str, String)> {
                 allow(
                     "StartBackups",
                     &["backup:StartBackupJob"],
-                    &["arn:{{org.partition}}:backup:{{org.home_region}}:{{account.id}}:backup-vault:{{account.name}}-vault"],
+                    &[
+                        "arn:{{org.partition}}:backup:{{org.home_region}}:{{account.id}}:backup-vault:{{account.name}}-vault",
+                    ],
                 ),
-                allow("DescribeBackups", &["backup:Describe*", "backup:ListBackupJobs"], &["*"]),
+                allow(
+                    "DescribeBackups",
+                    &["backup:Describe*", "backup:ListBackupJobs"],
+                    &["*"],
+                ),
                 Cap {
                     sid: "SnapshotTaggedVolumes",
                     deny: false,
                     not_action: false,
                     actions: &["ec2:CreateSnapshot"],
-                    resources: &["arn:{{org.partition}}:ec2:{{org.home_region}}:{{account.id}}:volume/*"],
+                    resources: &[
+                        "arn:{{org.partition}}:ec2:{{org.home_region}}:{{account.id}}:volume/*",
+                    ],
                     condition: Some(("StringEquals", "aws:ResourceTag/backup", &["daily"])),
                 },
             ]),
@@ -479,12 +574,16 @@ pub fn role_templates() -> Vec<(&'static str, String)> {
                 allow(
                     "WriteFunctionLogs",
                     &["logs:CreateLogStream", "logs:PutLogEvents"],
-                    &["arn:{{org.partition}}:logs:{{org.home_region}}:{{account.id}}:log-group:/aws/lambda/{{vars.app_name}}-*"],
+                    &[
+                        "arn:{{org.partition}}:logs:{{org.home_region}}:{{account.id}}:log-group:/aws/lambda/{{vars.app_name}}-*",
+                    ],
                 ),
                 allow(
                     "ReadAppTables",
                     &["dynamodb:GetItem", "dynamodb:Query"],
-                    &["arn:{{org.partition}}:dynamodb:{{org.home_region}}:{{account.id}}:table/{{vars.app_name}}-*"],
+                    &[
+                        "arn:{{org.partition}}:dynamodb:{{org.home_region}}:{{account.id}}:table/{{vars.app_name}}-*",
+                    ],
                 ),
             ]),
         ),
@@ -494,7 +593,9 @@ pub fn role_templates() -> Vec<(&'static str, String)> {
                 allow(
                     "WriteTestReports",
                     &["s3:PutObject"],
-                    &["arn:{{org.partition}}:s3:::{{vars.artifact_bucket}}/test-reports/{{account.name}}/*"],
+                    &[
+                        "arn:{{org.partition}}:s3:::{{vars.artifact_bucket}}/test-reports/{{account.name}}/*",
+                    ],
                 ),
                 allow("ReadBuilds", &["codebuild:BatchGetBuilds"], &["*"]),
             ]),
@@ -542,7 +643,9 @@ pub fn role_templates() -> Vec<(&'static str, String)> {
                         "ecr:PutImage",
                         "ecr:UploadLayerPart",
                     ],
-                    &["arn:{{org.partition}}:ecr:{{org.home_region}}:{{account.id}}:repository/{{vars.app_name}}/*"],
+                    &[
+                        "arn:{{org.partition}}:ecr:{{org.home_region}}:{{account.id}}:repository/{{vars.app_name}}/*",
+                    ],
                 ),
                 allow(
                     "WriteBuildArtifacts",
@@ -579,7 +682,10 @@ pub fn role_templates() -> Vec<(&'static str, String)> {
             t(&[
                 allow(
                     "ManageGatewayRoutes",
-                    &["ec2:CreateTransitGatewayRoute", "ec2:SearchTransitGatewayRoutes"],
+                    &[
+                        "ec2:CreateTransitGatewayRoute",
+                        "ec2:SearchTransitGatewayRoutes",
+                    ],
                     &["arn:{{org.partition}}:ec2:*:{{account.id}}:transit-gateway-route-table/*"],
                 ),
                 // Acknowledged on the role: the automation passes roles it creates.
@@ -591,7 +697,9 @@ pub fn role_templates() -> Vec<(&'static str, String)> {
             t(&[allow(
                 "DeliverLogs",
                 &["firehose:PutRecord", "firehose:PutRecordBatch"],
-                &["arn:{{org.partition}}:firehose:{{org.home_region}}:{{account.id}}:deliverystream/{{account.name}}-*"],
+                &[
+                    "arn:{{org.partition}}:firehose:{{org.home_region}}:{{account.id}}:deliverystream/{{account.name}}-*",
+                ],
             )]),
         ),
         (
@@ -602,7 +710,11 @@ pub fn role_templates() -> Vec<(&'static str, String)> {
                     &["cloudwatch:GetMetricData", "cloudwatch:ListMetrics"],
                     &["*"],
                 ),
-                allow("ReadVendorInventory", &["ec2:Describe*", "tag:GetResources"], &["*"]),
+                allow(
+                    "ReadVendorInventory",
+                    &["ec2:Describe*", "tag:GetResources"],
+                    &["*"],
+                ),
             ]),
         ),
         (

@@ -6,9 +6,9 @@
 use crate::compile::DesiredState;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{Boundary, Model, PolicyRef};
+use crate::policy::allowance::action_may_apply;
 use crate::policy::document::{Effect, PolicyDocument};
 use crate::policy::level::{LevelReport, level_of, managed_policy_level};
-use crate::policy::allowance::action_may_apply;
 use crate::policy::{Allowance, allows_action_on};
 use crate::spec::AccessLevel;
 use std::collections::HashMap;
