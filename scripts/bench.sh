@@ -7,7 +7,8 @@
 # Builds the release binary and the generator, generates each org (seed $SEED) and a
 # second version of it in which 1% of the assignment blocks differ (for `diff`), then
 # runs every command the binary has (`orgc help` decides: validate, compile writing
-# every file, audit network/access --format json, diff) $RUNS times. Reports the
+# every file over the previous output and into an empty directory, audit
+# network/access --format json, diff) $RUNS times. Reports the
 # median and range of the wall-clock time, the peak resident memory of the slowest
 # run (GNU time's "Maximum resident set size"), and the growth of the median from
 # the smallest org. Needs GNU time at /usr/bin/time (`apt-get install -y time`).
@@ -38,7 +39,7 @@ has_audit() { printf '%s\n' "$AUDIT_HELP" | grep -Eq "^  $1( |$)"; }
 
 mkdir -p "$WORK"
 
-# run_one NAME CMD...: runs the command, appends "seconds rss_kib" to $WORK/NAME.times.
+# run_one NAME CMD...: runs the command, appends "wall_ms rss_kib cpu_ms" to $WORK/NAME.times.
 run_one() {
     local name=$1
     shift
@@ -55,16 +56,21 @@ run_one() {
         head -n 30 "$WORK/stderr.txt" >&2
         exit 1
     fi
-    local rss
+    local rss cpu
     rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time.txt")
-    echo "$(( (end - start) / 1000000 )) $rss" >>"$WORK/$name.times"
+    cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%d", s * 1000}' "$WORK/time.txt")
+    echo "$(( (end - start) / 1000000 )) $rss $cpu" >>"$WORK/$name.times"
 }
 
-# summary: median, min, max of the times (ms) and the largest RSS (KiB).
+# summary: median, min, max of the wall times (ms), the largest RSS (KiB), and the
+# median CPU time (user + system, ms).
 summary() {
-    sort -n "$1" | awk '{ t[NR] = $1; if ($2 > m) m = $2 }
+    local cpu
+    cpu=$(awk '{print $3}' "$1" | sort -n | awk '{ c[NR] = $1 }
+        END { n = NR; printf "%d", (n % 2) ? c[(n + 1) / 2] : (c[n / 2] + c[n / 2 + 1]) / 2 }')
+    sort -n "$1" | awk -v cpu="$cpu" '{ t[NR] = $1; if ($2 > m) m = $2 }
         END { n = NR; med = (n % 2) ? t[(n + 1) / 2] : (t[n / 2] + t[n / 2 + 1]) / 2;
-              printf "%d %d %d %d\n", med, t[1], t[n], m }'
+              printf "%d %d %d %d %d\n", med, t[1], t[n], m, cpu }'
 }
 
 declare -A BASE
@@ -73,7 +79,7 @@ for n in $SIZES; do
     dir="$WORK/org-$n"
     "$GEN" --accounts "$n" --seed "$SEED" --out "$dir/base/org"
     "$GEN" --accounts "$n" --seed "$SEED" --out "$dir/changed/org" --change-assignments 1
-    cmds=(validate compile)
+    cmds=(validate compile compile-fresh)
     has_audit network && cmds+=("audit-network")
     has_audit access && cmds+=("audit-access")
     has diff && cmds+=(diff)
@@ -83,27 +89,32 @@ for n in $SIZES; do
             case $c in
                 validate) run_one "$c" "$ORGC" validate "$dir/base/org" --quiet ;;
                 compile)
-                    rm -rf "$dir/out"
+                    # Recompiling over the previous output, as on every save and in CI
+                    # with a committed out/ (the first run writes it).
                     run_one "$c" "$ORGC" compile "$dir/base/org" --out "$dir/out" --quiet ;;
+                compile-fresh)
+                    # Into an empty directory, as on a fresh clone; the removal is not timed.
+                    rm -rf "$dir/fresh"
+                    run_one "$c" "$ORGC" compile "$dir/base/org" --out "$dir/fresh" --quiet ;;
                 audit-network) run_one "$c" "$ORGC" audit network "$dir/base/org" --format json ;;
                 audit-access) run_one "$c" "$ORGC" audit access "$dir/base/org" --format json ;;
                 diff) run_one "$c" "$ORGC" diff "$dir/base/org" "$dir/changed/org" --format json ;;
             esac
         done
-        read -r med lo hi rss < <(summary "$WORK/$c.times")
+        read -r med lo hi rss cpu < <(summary "$WORK/$c.times")
         if [ -z "${BASE[$c]:-}" ]; then BASE[$c]="$n $med"; fi
         read -r n0 m0 <<<"${BASE[$c]}"
         growth=$(awk -v n="$n" -v n0="$n0" -v m="$med" -v m0="$m0" 'BEGIN {
             if (n == n0 || m0 == 0) { print "1.0× (base)"; exit }
             printf "%.1f× (n log n: %.1f×)", m / m0, (n * log(n)) / (n0 * log(n0)) }')
-        ROWS+=("$(awk -v c="$c" -v n="$n" -v med="$med" -v lo="$lo" -v hi="$hi" -v rss="$rss" -v g="$growth" 'BEGIN {
-            printf "| %s | %\047d | %.2f | %.2f–%.2f | %\047d | %s |", c, n, med / 1000, lo / 1000, hi / 1000, rss / 1024, g }')")
+        ROWS+=("$(awk -v c="$c" -v n="$n" -v med="$med" -v lo="$lo" -v hi="$hi" -v rss="$rss" -v cpu="$cpu" -v g="$growth" 'BEGIN {
+            printf "| %s | %d | %.2f | %.2f–%.2f | %.2f | %d | %s |", c, n, med / 1000, lo / 1000, hi / 1000, cpu / 1000, rss / 1024, g }')")
     done
 done
 
 echo
-echo "| command | accounts | median (s) | range (s) | peak RSS (MiB) | growth from ${SIZES%% *} accounts |"
-echo "|---|---:|---:|---:|---:|---|"
+echo "| command | accounts | median (s) | range (s) | CPU, median (s) | peak RSS (MiB) | growth from ${SIZES%% *} accounts |"
+echo "|---|---:|---:|---:|---:|---:|---|"
 for r in "${ROWS[@]}"; do echo "$r"; done
 echo
 echo "$RUNS runs each; $(nproc) cores; $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo); $(free -h | awk '/Mem:/ {print $2}') memory."

@@ -28,6 +28,7 @@ pub mod source;
 pub mod spanned;
 pub mod spec;
 pub mod suggest;
+pub mod timings;
 pub mod toml_json;
 
 use diagnostic::Diagnostics;
@@ -49,6 +50,8 @@ pub struct Checked {
     pub diagnostics: Diagnostics,
     /// The analysed network, whenever the org resolved.
     pub network: Option<network::analysis::Analysis>,
+    /// How long each stage took.
+    pub timings: timings::Stopwatch,
 }
 
 impl Checked {
@@ -57,19 +60,67 @@ impl Checked {
         if self.diagnostics.has_errors() {
             return None;
         }
-        let desired = self.desired.as_ref()?;
+        self.build_tree()
+    }
+
+    /// The output tree of whatever compiled, errors or not (a failed guardrail
+    /// leaves a compiled org that `diff` still compares), in memory.
+    pub fn build_tree(&self) -> Option<emit::Tree> {
+        let reports = self.reports()?;
+        Some(self.plan(&reports)?.to_tree())
+    }
+
+    /// The gateways' files and the access audit's rows. They are built here, when
+    /// output is wanted, rather than in [`check`]: they decide nothing `validate`
+    /// reports. (The network audit is made as its file is written.)
+    pub fn reports(&self) -> Option<Reports> {
+        let (model, net, access) = (
+            self.model.as_ref()?,
+            self.network.as_ref()?,
+            self.access.as_ref()?,
+        );
+        Some(Reports {
+            network: compile::network(model, net),
+            access: access.rows.iter().map(|r| r.to_json(model)).collect(),
+        })
+    }
+
+    /// Every output file, made on demand, from the desired state and `reports`.
+    pub fn plan<'a>(&'a self, reports: &'a Reports) -> Option<emit::Plan<'a>> {
+        let (model, net, desired) = (
+            self.model.as_ref()?,
+            self.network.as_ref()?,
+            self.desired.as_ref()?,
+        );
         let inputs: Vec<&source::SourceFile> = self
             .input_files
             .iter()
             .filter_map(|id| self.sources.get(*id))
             .collect();
-        Some(emit::build_tree(desired, &inputs))
+        Some(emit::plan(
+            &emit::Outputs {
+                model,
+                net,
+                desired,
+                network: &reports.network,
+                access: &reports.access,
+            },
+            &inputs,
+        ))
     }
+}
+
+/// What is written beside the desired state: the gateways' files and the access
+/// audit's rows.
+pub struct Reports {
+    pub network: compile::NetworkState,
+    pub access: Vec<access::AccessJson>,
 }
 
 /// Run every check on an org already read into memory, compiling it in memory:
 /// what `validate` reports is exactly what `compile` would refuse.
 pub fn check(inputs: load::Inputs) -> Checked {
+    let mut clock = timings::Stopwatch::default();
     let mut sources = SourceMap::default();
     let mut input_files = Vec::new();
     for f in inputs.org_files {
@@ -98,21 +149,27 @@ pub fn check(inputs: load::Inputs) -> Checked {
             );
         }
     }
-    let model = parse::parse(&sources, &mut diagnostics)
-        .and_then(|spec| resolve::resolve(&spec, &templates, &mut diagnostics));
+    let spec = parse::parse(&sources, &mut diagnostics);
+    clock.lap("parse");
+    let model = spec.and_then(|spec| resolve::resolve(&spec, &templates, &mut diagnostics));
+    clock.lap("resolve");
     let network = model.as_ref().map(network::analysis::Analysis::new);
+    clock.lap("network analysis");
     if let (Some(m), Some(n)) = (&model, &network) {
         network::guardrails::check(m, n, &mut diagnostics);
     }
+    clock.lap("network guardrails");
     let mut desired = None;
     let mut access_report = None;
-    if let (Some(m), Some(n)) = (&model, &network) {
+    if let Some(m) = &model {
         let policies = compile::PolicySources::load(&sources, &template_files, &mut diagnostics);
-        desired = compile::compile(m, n, &policies, &mut sources, &mut diagnostics);
-        if let Some(d) = desired.as_mut() {
+        clock.lap("templates");
+        desired = compile::compile(m, &policies, &mut sources, &mut diagnostics, &mut clock);
+        if let Some(d) = desired.as_ref() {
             let report = access::analyse(m, d, &mut diagnostics);
+            clock.lap("access audit");
             access::check_deny_access(m, &report, &mut diagnostics);
-            d.access_audit = report.rows.iter().map(|r| r.to_json(m)).collect();
+            clock.lap("access guardrails");
             access_report = Some(report);
         }
     }
@@ -124,6 +181,7 @@ pub fn check(inputs: load::Inputs) -> Checked {
         access: access_report,
         diagnostics,
         network,
+        timings: clock,
     }
 }
 

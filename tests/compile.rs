@@ -95,6 +95,19 @@ fn output_is_byte_identical_across_runs() {
 }
 
 #[test]
+fn a_synced_compile_writes_the_same_tree() {
+    let (_a, plain) = compile_into(&root());
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let res = orgc(
+        &root(),
+        &["compile", "org", "--sync", "--out", out.to_str().unwrap()],
+    );
+    assert_eq!(res.status.code(), Some(0));
+    assert_eq!(read_tree(&out), plain);
+}
+
+#[test]
 fn manifest_hashes_every_file() {
     use sha2::{Digest, Sha256};
     let (_tmp, tree) = compile_into(&root());

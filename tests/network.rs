@@ -33,7 +33,14 @@ fn spoke_pairs(dir: &Path) -> Vec<Value> {
     let json = run_ok(
         dir,
         &[
-            "audit", "network", "org", "--by", "spoke", "--format", "json",
+            "audit",
+            "network",
+            "org",
+            "--by",
+            "spoke",
+            "--format",
+            "json",
+            "--all-pairs",
         ],
     );
     serde_json::from_str::<Value>(&json)
@@ -78,16 +85,63 @@ fn every_scenario_validates_and_its_audits_are_snapshotted() {
     for dir in dirs {
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
         run_ok(&dir, &["validate", "org"]);
-        let text = run_ok(&dir, &["audit", "network", "org", "--by", "spoke"]);
+        let text = run_ok(
+            &dir,
+            &["audit", "network", "org", "--by", "spoke", "--all-pairs"],
+        );
         insta::assert_snapshot!(format!("{name}@spokes.txt"), text);
         let json = run_ok(
             &dir,
             &[
-                "audit", "network", "org", "--by", "spoke", "--format", "json",
+                "audit",
+                "network",
+                "org",
+                "--by",
+                "spoke",
+                "--format",
+                "json",
+                "--all-pairs",
             ],
         );
         insta::assert_snapshot!(format!("{name}@spokes.json"), json);
     }
+}
+
+/// Without `--from`, `--to` or `--all-pairs`, only pairs where something arrives are
+/// listed (an org of thousands of accounts has millions that reach nothing), exactly
+/// the pairs of `audit/network.json`.
+#[test]
+fn by_default_only_pairs_that_deliver_are_listed() {
+    let dir = scenario("segmentation");
+    let all = spoke_pairs(&dir);
+    let json = run_ok(
+        &dir,
+        &[
+            "audit", "network", "org", "--by", "spoke", "--format", "json",
+        ],
+    );
+    let listed: Vec<Value> = serde_json::from_str(&json).unwrap();
+    let delivering: Vec<Value> = all
+        .iter()
+        .filter(|p| p["forward"] != "none" || p["return"] != "none")
+        .cloned()
+        .collect();
+    assert!(
+        delivering.len() < all.len(),
+        "the scenario has pairs that reach nothing"
+    );
+    assert_eq!(listed, delivering);
+    let text = run_ok(&dir, &["audit", "network", "org", "--by", "spoke"]);
+    assert!(!text.contains("  no path "), "{text}");
+    assert!(
+        text.contains("(pairs not listed: no path either way)"),
+        "{text}"
+    );
+    let every = run_ok(
+        &dir,
+        &["audit", "network", "org", "--by", "spoke", "--all-pairs"],
+    );
+    assert!(every.contains("  no path "), "{every}");
 }
 
 #[test]
@@ -248,14 +302,17 @@ fn overlapping_routes_in_different_tables() {
 fn example_org_audit() {
     let settings = snapshot_settings();
     let _guard = settings.bind_to_scope();
-    let text = run_ok(&root(), &["audit", "network"]);
+    let text = run_ok(&root(), &["audit", "network", "--all-pairs"]);
     insta::assert_snapshot!("example@accounts.txt", text);
     let detail = run_ok(
         &root(),
         &["audit", "network", "--from", "dev", "--to", "prod"],
     );
     insta::assert_snapshot!("example@dev-prod.txt", detail);
-    let md = run_ok(&root(), &["audit", "network", "--format", "markdown"]);
+    let md = run_ok(
+        &root(),
+        &["audit", "network", "--format", "markdown", "--all-pairs"],
+    );
     insta::assert_snapshot!("example@accounts.md", md);
     let json: Value = serde_json::from_str(&run_ok(
         &root(),

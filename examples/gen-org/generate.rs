@@ -33,20 +33,8 @@ pub struct Config {
     pub change_assignments_percent: f64,
 }
 
-/// An optional permission set: name, description, session duration, managed
-/// policies, capabilities of its inline policy, and whether it is assigned.
-type OptionalSet = (
-    &'static str,
-    &'static str,
-    &'static str,
-    Vec<&'static str>,
-    Vec<Cap>,
-    bool,
-);
-
-/// What was generated, counted the way the format counts it.
-// The fields are reported through `Debug` (`--stats`), which the dead-code lint
-// does not count as reading them.
+/// What was generated, counted the way the format counts it. Printed with `--stats`
+/// and checked by `tests/generated_org.rs`.
 #[allow(dead_code)]
 #[derive(Debug, Default, Clone)]
 pub struct Stats {
@@ -438,6 +426,17 @@ fn cover(mut start: u64, end: u64) -> Vec<(u32, u8)> {
     }
     out
 }
+
+/// A global permission set kept only at larger scales: name, description, session,
+/// managed policies, inline statements, and whether it writes.
+type OptionalSet = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Vec<&'static str>,
+    Vec<Cap>,
+    bool,
+);
 
 /// The address space of one gateway, handed out in aligned blocks of /24s.
 struct Space {
@@ -2746,12 +2745,10 @@ fn org_id(seed: u64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::cover;
-
     #[test]
     fn cover_is_exact() {
-        assert_eq!(cover(0, 1 << 32), vec![(0, 0)]);
-        let c = cover(256, 256 * 7);
+        assert_eq!(super::cover(0, 1 << 32), vec![(0, 0)]);
+        let c = super::cover(256, 256 * 7);
         let total: u64 = c.iter().map(|(_, l)| 1u64 << (32 - l)).sum();
         assert_eq!(total, 256 * 6);
         assert_eq!(c[0], (256, 24));

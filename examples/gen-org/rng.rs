@@ -52,19 +52,17 @@ impl Rng {
 
 #[cfg(test)]
 mod tests {
-    use super::Rng;
-
     #[test]
     fn deterministic_for_a_seed() {
         let a: Vec<u64> = (0..4)
             .map({
-                let mut r = Rng::new(7);
+                let mut r = super::Rng::new(7);
                 move |_| r.next_u64()
             })
             .collect();
         let b: Vec<u64> = (0..4)
             .map({
-                let mut r = Rng::new(7);
+                let mut r = super::Rng::new(7);
                 move |_| r.next_u64()
             })
             .collect();

@@ -46,16 +46,30 @@ pub fn analyse(model: &Model, desired: &DesiredState, diags: &mut Diagnostics) -
     let holdings = holders::collect(model, desired, &mut cache);
     let graph = Graph::build(model, &holdings);
     let mut unclassified = Vec::new();
+    // A permission set holds the same policies in every account it is assigned to:
+    // its level is computed once, not once per (set, account) node.
+    let mut set_levels: Vec<Option<Decided>> = vec![None; model.permission_sets.len()];
     let levels: Vec<Decided> = graph
         .nodes
         .iter()
         .map(|n| {
-            graph::holder(&holdings, Some(*n))
-                .map(|h| h.level(model, &mut cache, &mut unclassified))
-                .unwrap_or(Decided {
-                    level: AccessLevel::Read,
-                    because: Vec::new(),
-                })
+            let mut level = || {
+                graph::holder(&holdings, Some(*n))
+                    .map(|h| h.level(model, &mut cache, &mut unclassified))
+                    .unwrap_or(Decided {
+                        level: AccessLevel::Read,
+                        because: Vec::new(),
+                    })
+            };
+            match *n {
+                Node::PermissionSet { permission_set, .. } => {
+                    match set_levels.get_mut(permission_set) {
+                        Some(slot) => slot.get_or_insert_with(level).clone(),
+                        None => level(),
+                    }
+                }
+                Node::Role { .. } => level(),
+            }
         })
         .collect();
     diags.extend(holders::unclassified_warnings(unclassified));

@@ -48,6 +48,12 @@ pub struct NetworkArgs {
     /// `text` for people, `json` for programs, `markdown` for pull-request comments.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Also list pairs where neither direction delivers anything (always, with
+    /// `--from` or `--to`; otherwise only pairs that deliver are listed, as in
+    /// `audit/network.json`, since an org of thousands of accounts has millions of
+    /// pairs that do not).
+    #[arg(long)]
+    pub all_pairs: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -102,18 +108,30 @@ fn network(args: &NetworkArgs) -> u8 {
         by,
         from,
         to,
-        all_pairs: true,
+        all_pairs: args.all_pairs || from.is_some() || to.is_some(),
     };
-    let report = audit::audit(model, net, query);
     match args.format {
-        Format::Text => print!("{}", audit::text(model, net, query, &report)),
-        Format::Markdown => print!("{}", audit::markdown(&report)),
-        // The CLI contract: a list with one object per pair. The internet exposure
-        // is in the text and Markdown forms, and in `audit/network.json`.
-        Format::Json => print!(
-            "{}",
-            String::from_utf8_lossy(&crate::desired::to_json_file(&report.pairs))
-        ),
+        Format::Text => {
+            let report = audit::audit(model, net, query);
+            print!("{}", audit::text(model, net, query, &report));
+        }
+        Format::Markdown => print!("{}", audit::markdown(&audit::audit(model, net, query))),
+        // The CLI contract: a list with one object per pair, each serialised as it
+        // is found. The internet exposure is in the text and Markdown forms, and in
+        // `audit/network.json`.
+        Format::Json => {
+            let streamed = audit::Streamed { model, net, query };
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let written = serde_json::to_writer_pretty(&mut out, &audit::StreamedPairs(&streamed))
+                .map_err(std::io::Error::from)
+                .and_then(|()| std::io::Write::write_all(&mut out, b"\n"))
+                .and_then(|()| std::io::Write::flush(&mut out));
+            if let Err(e) = written
+                && e.kind() != std::io::ErrorKind::BrokenPipe
+            {
+                return usage_error(format!("could not print the audit: {e}"));
+            }
+        }
     }
     if failed { EXIT_FAILED } else { EXIT_OK }
 }

@@ -80,6 +80,9 @@ impl OrgArgs {
         let inputs =
             crate::load::read_inputs(&self.org, &self.policies_dir()).map_err(usage_error)?;
         let checked = crate::check(inputs);
+        if std::env::var_os("ORGC_TIMINGS").is_some() {
+            eprint!("{}", checked.timings.render());
+        }
         let diags = checked.diagnostics.clone().sorted();
         let failed = self.report.emit(&diags, &checked.sources);
         Ok(Reported {

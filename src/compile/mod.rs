@@ -1,5 +1,7 @@
 //! Model → desired state. Every policy is rendered and checked here, so `validate`
 //! (which runs this stage in memory) and `compile` (which then writes) agree exactly.
+//! The network files and the audits are not checked, only reported, so they are
+//! built when a tree is ([`network()`], [`crate::Checked::build_tree`]), not here.
 
 mod identity_center;
 mod lint;
@@ -8,7 +10,7 @@ mod policies;
 mod roles;
 pub mod trust;
 
-pub use network::{GatewayFiles, NetworkState};
+pub use network::{GatewayFiles, NetworkState, network, network_audit};
 pub use policies::{PolicySources, partition};
 
 use crate::desired::iam::RoleFile;
@@ -25,26 +27,25 @@ pub struct DesiredState {
     pub assignments: AssignmentsFile,
     /// (account name, role name, file), sorted.
     pub roles: Vec<(String, String, RoleFile)>,
-    /// Every (principal, account, level, path) of the access audit; filled in after
-    /// compilation, from the compiled policies.
-    pub access_audit: Vec<crate::access::AccessJson>,
-    pub network: NetworkState,
 }
 
 /// Compile the model. Returns `None` when any policy failed its checks.
 pub fn compile(
     model: &Model,
-    net: &crate::network::analysis::Analysis,
     policies: &PolicySources,
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
+    clock: &mut crate::timings::Stopwatch,
 ) -> Option<DesiredState> {
     let before = diags.has_errors();
     let mut lints = lint::LintCache::default();
     let permission_sets =
         identity_center::permission_sets(model, policies, &mut lints, sources, diags);
+    clock.lap("permission sets");
     let assignments = identity_center::assignments(model);
+    clock.lap("assignments");
     let roles = roles::roles(model, policies, &mut lints, sources, diags);
+    clock.lap("roles");
     if diags.has_errors() && !before {
         return None;
     }
@@ -52,7 +53,5 @@ pub fn compile(
         permission_sets,
         assignments,
         roles,
-        access_audit: Vec::new(),
-        network: network::network(model, net),
     })
 }

@@ -13,12 +13,13 @@ use ipnet::IpNet;
 const ROUTE_LIMIT: usize = 10_000;
 const ATTACHMENT_LIMIT: usize = 5_000;
 
-/// Everything orgc writes about the network.
+/// The gateways' files. The network audit beside them (`audit/network.json`) is
+/// made by [`network_audit`] when its file is written, so that its pairs (millions
+/// for the largest orgs) are in memory only while they are serialised.
 #[derive(Debug, Clone, Default)]
 pub struct NetworkState {
     /// By gateway name.
     pub gateways: Vec<(String, GatewayFiles)>,
-    pub audit: Option<NetworkAudit>,
 }
 
 #[derive(Debug, Clone)]
@@ -30,15 +31,20 @@ pub struct GatewayFiles {
     pub vpc_routes: Vec<(String, VpcRoutesFile)>,
 }
 
-pub(super) fn network(model: &Model, net: &Analysis) -> NetworkState {
+/// What `audit/network.json` holds; `None` when the org has no spokes (and no file).
+pub fn network_audit(model: &Model, net: &Analysis) -> Option<NetworkAudit> {
+    (!model.spokes.is_empty()).then(|| audit::audit(model, net, Query::file()))
+}
+
+/// The gateways' files.
+pub fn network(model: &Model, net: &Analysis) -> NetworkState {
     let gateways = model
         .gateways
         .iter()
         .zip(&net.gateways)
         .map(|(g, gn)| (g.name.clone(), gateway_files(model, g, gn)))
         .collect();
-    let audit = (!model.spokes.is_empty()).then(|| audit::audit(model, net, Query::file()));
-    NetworkState { gateways, audit }
+    NetworkState { gateways }
 }
 
 fn count(c: RouteCounts) -> RouteCount {

@@ -43,7 +43,6 @@ impl Side {
     /// compile. A failed guardrail is a finding about a compiled org, not a failure
     /// to compile: its tree is kept so the diff can show the change that broke it.
     pub fn from_checked(checked: &crate::Checked) -> Option<Side> {
-        let desired = checked.desired.as_ref()?;
         let model = checked.model.as_ref()?;
         if checked
             .diagnostics
@@ -52,18 +51,13 @@ impl Side {
         {
             return None;
         }
-        let inputs: Vec<&crate::source::SourceFile> = checked
-            .input_files
-            .iter()
-            .filter_map(|id| checked.sources.get(*id))
-            .collect();
         let failures: Vec<&Diagnostic> = checked
             .diagnostics
             .iter()
             .filter(|d| d.severity == Severity::Error && is_guardrail_failure(d))
             .collect();
         Some(Side {
-            tree: crate::emit::build_tree(desired, &inputs),
+            tree: checked.build_tree()?,
             guardrails: guardrail_states(model, &failures),
         })
     }

@@ -1,10 +1,14 @@
 //! Desired state → the output tree: one pretty-printed JSON file per entity plus
-//! `manifest.json`. Building the tree is pure; [`write`] puts it on disk.
+//! `manifest.json`. Planning the tree is pure; [`write`] makes each file and puts it
+//! on disk.
 
 pub mod write;
 
-use crate::compile::DesiredState;
+use crate::access::AccessJson;
+use crate::compile::{DesiredState, NetworkState};
 use crate::desired::to_json_file;
+use crate::model::Model;
+use crate::network::analysis::Analysis;
 use crate::source::SourceFile;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -29,71 +33,171 @@ struct ManifestFile<'a> {
     sha256: String,
 }
 
-/// Every output file, by relative path, including the manifest.
-pub fn build_tree(state: &DesiredState, inputs: &[&SourceFile]) -> Tree {
-    let mut tree = Tree::new();
-    for (name, file) in &state.permission_sets {
-        tree.insert(
-            format!("identity-center/permission-sets/{name}.json"),
-            to_json_file(file),
-        );
-    }
-    tree.insert(
-        "identity-center/assignments.json".to_string(),
-        to_json_file(&state.assignments),
-    );
-    tree.insert(
-        "audit/access.json".to_string(),
-        to_json_file(&state.access_audit),
-    );
-    for (account, role, file) in &state.roles {
-        tree.insert(
-            format!("iam/{account}/roles/{role}.json"),
-            to_json_file(file),
-        );
-    }
-    network_files(&mut tree, &state.network);
-    let files = tree
-        .iter()
-        .map(|(path, content)| ManifestFile {
-            path,
-            sha256: hex(&Sha256::digest(content)),
-        })
-        .collect();
-    let manifest = Manifest {
-        tool: "orgc",
-        version: env!("CARGO_PKG_VERSION"),
-        output_format: OUTPUT_FORMAT,
-        inputs_sha256: inputs_hash(inputs),
-        files,
-    };
-    let manifest = to_json_file(&manifest);
-    tree.insert("manifest.json".to_string(), manifest);
-    tree
+/// What becomes files: the compiled desired state and the reports beside it.
+pub struct Outputs<'a> {
+    pub model: &'a Model,
+    pub net: &'a Analysis,
+    pub desired: &'a DesiredState,
+    pub network: &'a NetworkState,
+    /// The access audit's rows, as `audit/access.json` holds them.
+    pub access: &'a [AccessJson],
 }
 
-/// `network/<gateway>/…` and `audit/network.json`.
-fn network_files(tree: &mut Tree, network: &crate::compile::NetworkState) {
-    for (gateway, files) in &network.gateways {
-        tree.insert(
-            format!("network/{gateway}/transit-gateway.json"),
-            to_json_file(&files.gateway),
-        );
-        for (table, file) in &files.route_tables {
-            tree.insert(
-                format!("network/{gateway}/route-tables/{table}.json"),
-                to_json_file(file),
-            );
-        }
-        for (spoke, file) in &files.vpc_routes {
-            tree.insert(
-                format!("network/{gateway}/vpc-routes/{spoke}.json"),
-                to_json_file(file),
-            );
+/// Makes one file's bytes when asked.
+type Maker<'a> = Box<dyn Fn() -> Vec<u8> + Send + Sync + 'a>;
+
+/// Every output file but the manifest, by path in path order, each with how to make
+/// its bytes: the writer makes, hashes and writes them one at a time on every core,
+/// so the whole tree (hundreds of megabytes for the largest orgs) is never in memory
+/// at once. The manifest is made from the files' hashes ([`Plan::manifest`]).
+pub struct Plan<'a> {
+    files: Vec<(String, Maker<'a>)>,
+    inputs_sha256: String,
+}
+
+/// The manifest's own path.
+pub const MANIFEST: &str = "manifest.json";
+
+impl<'a> Plan<'a> {
+    /// The files but the manifest, in path order.
+    pub fn files(&self) -> impl Iterator<Item = (&str, &(dyn Fn() -> Vec<u8> + Send + Sync + 'a))> {
+        self.files.iter().map(|(p, m)| (p.as_str(), m.as_ref()))
+    }
+
+    /// A plan of files whose bytes are already made (`inputs_sha256` is empty).
+    pub fn from_bytes(mut files: Vec<(String, Vec<u8>)>) -> Plan<'static> {
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        Plan {
+            files: files
+                .into_iter()
+                .map(|(path, bytes)| {
+                    let make: Maker<'static> = Box::new(move || bytes.clone());
+                    (path, make)
+                })
+                .collect(),
+            inputs_sha256: String::new(),
         }
     }
-    if let Some(audit) = &network.audit {
-        tree.insert("audit/network.json".to_string(), to_json_file(audit));
+
+    /// How many files the tree has, the manifest included.
+    pub fn len(&self) -> usize {
+        self.files.len() + 1
+    }
+
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// `manifest.json`, from every other file's path and sha256, in path order.
+    pub fn manifest(&self, hashes: &[(&str, String)]) -> Vec<u8> {
+        to_json_file(&Manifest {
+            tool: "orgc",
+            version: env!("CARGO_PKG_VERSION"),
+            output_format: OUTPUT_FORMAT,
+            inputs_sha256: self.inputs_sha256.clone(),
+            files: hashes
+                .iter()
+                .map(|(path, sha256)| ManifestFile {
+                    path,
+                    sha256: sha256.clone(),
+                })
+                .collect(),
+        })
+    }
+
+    /// The whole tree in memory (what `diff` compares).
+    pub fn to_tree(&self) -> Tree {
+        let mut tree = Tree::new();
+        let mut hashes = Vec::with_capacity(self.files.len());
+        for (path, make) in &self.files {
+            let bytes = make();
+            hashes.push((path.as_str(), sha256_hex(&bytes)));
+            tree.insert(path.clone(), bytes);
+        }
+        let manifest = self.manifest(&hashes);
+        tree.insert(MANIFEST.to_string(), manifest);
+        tree
+    }
+}
+
+/// The hex sha256 of a file's bytes, as the manifest lists it.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+/// Every output file, by relative path, to be made on demand.
+pub fn plan<'a>(outputs: &Outputs<'a>, inputs: &[&SourceFile]) -> Plan<'a> {
+    let state = outputs.desired;
+    let mut files: Vec<(String, Maker<'a>)> = Vec::new();
+    for (name, file) in &state.permission_sets {
+        files.push((
+            format!("identity-center/permission-sets/{name}.json"),
+            Box::new(move || to_json_file(file)),
+        ));
+    }
+    let assignments = &state.assignments;
+    files.push((
+        "identity-center/assignments.json".to_string(),
+        Box::new(move || to_json_file(assignments)),
+    ));
+    let access = outputs.access;
+    files.push((
+        "audit/access.json".to_string(),
+        Box::new(move || to_json_file(&access)),
+    ));
+    for (account, role, file) in &state.roles {
+        files.push((
+            format!("iam/{account}/roles/{role}.json"),
+            Box::new(move || to_json_file(file)),
+        ));
+    }
+    network_files(&mut files, outputs.network);
+    let (model, net) = (outputs.model, outputs.net);
+    if !model.spokes.is_empty() {
+        files.push((
+            "audit/network.json".to_string(),
+            // Made as it is serialised: the pairs run to millions for the largest orgs.
+            Box::new(move || {
+                to_json_file(&crate::network::audit::Streamed {
+                    model,
+                    net,
+                    query: crate::network::audit::Query::file(),
+                })
+            }),
+        ));
+    }
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    Plan {
+        files,
+        inputs_sha256: inputs_hash(inputs),
+    }
+}
+
+/// Every output file, by relative path, including the manifest, in memory.
+pub fn build_tree(outputs: &Outputs<'_>, inputs: &[&SourceFile]) -> Tree {
+    plan(outputs, inputs).to_tree()
+}
+
+/// `network/<gateway>/…`.
+fn network_files<'a>(files: &mut Vec<(String, Maker<'a>)>, network: &'a NetworkState) {
+    for (gateway, gw) in &network.gateways {
+        let gateway_file = &gw.gateway;
+        files.push((
+            format!("network/{gateway}/transit-gateway.json"),
+            Box::new(move || to_json_file(gateway_file)),
+        ));
+        for (table, file) in &gw.route_tables {
+            files.push((
+                format!("network/{gateway}/route-tables/{table}.json"),
+                Box::new(move || to_json_file(file)),
+            ));
+        }
+        for (spoke, file) in &gw.vpc_routes {
+            files.push((
+                format!("network/{gateway}/vpc-routes/{spoke}.json"),
+                Box::new(move || to_json_file(file)),
+            ));
+        }
     }
 }
 
@@ -124,5 +228,11 @@ fn inputs_hash(inputs: &[&SourceFile]) -> String {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 0xf)]));
+    }
+    s
 }

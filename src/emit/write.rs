@@ -7,6 +7,7 @@
 //! the previous tree untouched and removes the half-written one; Unix cannot rename a
 //! directory over a non-empty one, hence the two renames.
 
+use super::{MANIFEST, Plan, sha256_hex};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -14,8 +15,20 @@ use std::path::{Path, PathBuf};
 /// Relative path (with `/`) → file content.
 pub type Tree = BTreeMap<String, Vec<u8>>;
 
-/// Replace `out` with exactly `tree`.
-pub fn write_tree(out: &Path, tree: &Tree) -> std::io::Result<()> {
+/// Whether each file reaches the disk before the new tree replaces the old one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// The replacement is atomic for readers, but a power loss soon after may leave
+    /// files of the new tree empty. The tree is derived from the org and can be
+    /// compiled again, so this is the default: syncing 65,000 files costs several
+    /// times everything else `compile` does.
+    Unsynced,
+    /// Every file is synced before the swap (`compile --sync`).
+    Synced,
+}
+
+/// Replace `out` with exactly the files of `plan`.
+pub fn write_tree(out: &Path, plan: &Plan<'_>, durability: Durability) -> std::io::Result<()> {
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -31,7 +44,9 @@ pub fn write_tree(out: &Path, tree: &Tree) -> std::io::Result<()> {
     remove_if_exists(&staging)?;
     remove_if_exists(&retired)?;
 
-    if let Err(e) = fill(&staging, tree) {
+    // Unchanged files are linked from the previous tree rather than written again.
+    let previous = (durability == Durability::Unsynced && out.is_dir()).then_some(out);
+    if let Err(e) = fill(&staging, plan, durability, previous) {
         let _ = std::fs::remove_dir_all(&staging);
         return Err(e);
     }
@@ -61,44 +76,118 @@ fn remove_if_exists(p: &Path) -> std::io::Result<()> {
     }
 }
 
-/// Files written at once. Each file is synced before the swap, and a sync waits for the
-/// file system's journal: one at a time, the 65,000 files of a 5,000-account org took
-/// minutes, while concurrent syncs share journal commits. Measured on ext4 with that
-/// org: 4 writers 32 s, 16 writers 10 s (the same as writing without any sync), 64
-/// writers 40 s (they contend).
-const WRITERS: usize = 16;
+/// Files written at once when each is synced. A sync waits for the file system's
+/// journal: one at a time, the 65,000 files of a 5,000-account org took minutes, while
+/// concurrent syncs share journal commits. Measured on ext4 with that org: 4 writers
+/// 32 s, 16 writers 10 s, 64 writers 40 s (they contend).
+const SYNCED_WRITERS: usize = 16;
 
-fn fill(dir: &Path, tree: &Tree) -> std::io::Result<()> {
+/// Without syncs, writing is copying into the page cache: one writer per core.
+const UNSYNCED_WRITERS: usize = 2;
+
+/// Make every file of `plan` and write it into the fresh directory `dir`, then the
+/// manifest. A file whose bytes are those of the same path in `previous` is
+/// hard-linked from there instead: recompiling a large org changes few of its tens of
+/// thousands of files, and creating that many inodes right after the last compile
+/// freed as many is slow on ext4 (its allocator steps over recently deleted inodes),
+/// far slower than reading the old file to compare it. The old tree is never modified
+/// in place, so sharing its files is safe.
+fn fill(
+    dir: &Path,
+    plan: &Plan<'_>,
+    durability: Durability,
+    previous: Option<&Path>,
+) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
-    let dirs: std::collections::BTreeSet<PathBuf> = tree
-        .keys()
-        .filter_map(|rel| Path::new(rel).parent().map(|p| dir.join(p)))
+    let dirs: std::collections::BTreeSet<PathBuf> = plan
+        .files()
+        .filter_map(|(rel, _)| Path::new(rel).parent().map(|p| dir.join(p)))
         .collect();
     for d in &dirs {
         std::fs::create_dir_all(d)?;
     }
-    let files: Vec<(&String, &Vec<u8>)> = tree.iter().collect();
-    let per_writer = files.len().div_ceil(WRITERS).max(1);
-    std::thread::scope(|scope| {
-        let writers: Vec<_> = files
-            .chunks(per_writer)
-            .map(|chunk| {
-                scope.spawn(move || -> std::io::Result<()> {
-                    for (rel, content) in chunk {
-                        let mut f = std::fs::File::create(dir.join(rel))?;
-                        f.write_all(content)?;
-                        // Every byte reaches the disk before the swap makes the tree visible.
-                        f.sync_all()?;
+    let put = |rel: &str, content: &[u8]| -> std::io::Result<()> {
+        if let Some(old) = previous.map(|p| p.join(rel))
+            && same_content(&old, content)
+            && std::fs::hard_link(&old, dir.join(rel)).is_ok()
+        {
+            return Ok(());
+        }
+        let mut f = std::fs::File::create(dir.join(rel))?;
+        f.write_all(content)?;
+        if durability == Durability::Synced {
+            // Every byte reaches the disk before the swap makes the tree visible.
+            f.sync_all()?;
+        }
+        Ok(())
+    };
+    let writers = match durability {
+        Durability::Synced => SYNCED_WRITERS,
+        Durability::Unsynced => UNSYNCED_WRITERS,
+    };
+    let hashes = each_file(plan, writers, |rel, content| put(rel, content))?;
+    put(MANIFEST, &plan.manifest(&hashes))
+}
+
+/// Make every file of `plan` on `workers` threads, handing each to `f` with its
+/// path; returns every path with its sha256, in path order.
+fn each_file<'p, F>(
+    plan: &'p Plan<'_>,
+    workers: usize,
+    f: F,
+) -> std::io::Result<Vec<(&'p str, String)>>
+where
+    F: Fn(&str, &[u8]) -> std::io::Result<()> + Sync,
+{
+    let files: Vec<_> = plan.files().collect();
+    // Files differ in size by orders of magnitude (the audits against one role), so
+    // workers take them one at a time from a shared counter instead of in chunks.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<std::io::Result<Vec<(usize, String)>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers.max(1))
+            .map(|_| {
+                scope.spawn(|| -> std::io::Result<Vec<(usize, String)>> {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some((rel, make)) = files.get(i) else {
+                            return Ok(done);
+                        };
+                        let content = make();
+                        f(rel, &content)?;
+                        done.push((i, sha256_hex(&content)));
                     }
-                    Ok(())
                 })
             })
             .collect();
-        writers.into_iter().try_for_each(|w| {
-            w.join()
-                .unwrap_or_else(|_| Err(std::io::Error::other("a writer thread panicked")))
-        })
-    })
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(std::io::Error::other("a writer thread panicked")))
+            })
+            .collect()
+    });
+    let mut hashes: Vec<(usize, String)> = Vec::with_capacity(files.len());
+    for r in results {
+        hashes.extend(r?);
+    }
+    hashes.sort_unstable_by_key(|(i, _)| *i);
+    Ok(hashes
+        .into_iter()
+        .filter_map(|(i, h)| files.get(i).map(|(rel, _)| (*rel, h)))
+        .collect())
+}
+
+/// Whether the file at `path` holds exactly `content` (a missing or unreadable file
+/// does not).
+fn same_content(path: &Path, content: &[u8]) -> bool {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() && m.len() == content.len() as u64 => {
+            std::fs::read(path).is_ok_and(|old| old == content)
+        }
+        _ => false,
+    }
 }
 
 /// How an output directory differs from what compile would write.
@@ -115,23 +204,45 @@ impl Staleness {
     }
 }
 
-/// Compare `out` on disk with `tree`. A missing directory is all-missing.
-pub fn compare_tree(out: &Path, tree: &Tree) -> std::io::Result<Staleness> {
+/// Compare `out` on disk with the files of `plan`. A missing directory is all-missing.
+pub fn compare_tree(out: &Path, plan: &Plan<'_>) -> std::io::Result<Staleness> {
     let mut on_disk = BTreeMap::new();
     if out.is_dir() {
         read_all(out, out, &mut on_disk)?;
     }
     let mut s = Staleness::default();
-    for (rel, content) in tree {
-        match on_disk.get(rel) {
-            None => s.missing.push(rel.clone()),
-            Some(c) if c != content => s.changed.push(rel.clone()),
-            Some(_) => {}
+    let verdicts = std::sync::Mutex::new(Vec::new());
+    let judge = |rel: &str, content: &[u8]| {
+        let verdict = match on_disk.get(rel) {
+            None => Some(false),
+            Some(c) if c.as_slice() != content => Some(true),
+            Some(_) => None,
+        };
+        if let Some(changed) = verdict
+            && let Ok(mut v) = verdicts.lock()
+        {
+            v.push((rel.to_string(), changed));
+        }
+    };
+    let hashes = each_file(plan, UNSYNCED_WRITERS, |rel, content| {
+        judge(rel, content);
+        Ok(())
+    })?;
+    judge(MANIFEST, &plan.manifest(&hashes));
+    let mut verdicts = verdicts.into_inner().unwrap_or_default();
+    verdicts.sort();
+    for (rel, changed) in verdicts {
+        if changed {
+            s.changed.push(rel);
+        } else {
+            s.missing.push(rel);
         }
     }
+    let planned: std::collections::BTreeSet<&str> =
+        plan.files().map(|(p, _)| p).chain([MANIFEST]).collect();
     s.extra = on_disk
         .keys()
-        .filter(|k| !tree.contains_key(*k))
+        .filter(|k| !planned.contains(k.as_str()))
         .cloned()
         .collect();
     Ok(s)
@@ -157,19 +268,26 @@ fn read_all(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) -> std
 mod tests {
     use super::*;
 
-    fn tree(items: &[(&str, &str)]) -> Tree {
-        items
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.as_bytes().to_vec()))
-            .collect()
+    fn tree(items: &[(&str, &str)]) -> Plan<'static> {
+        Plan::from_bytes(
+            items
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.as_bytes().to_vec()))
+                .collect(),
+        )
     }
 
     #[test]
     fn replaces_the_whole_tree_and_leaves_no_temporaries() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
-        write_tree(&out, &tree(&[("a.json", "1"), ("x/b.json", "2")])).unwrap();
-        write_tree(&out, &tree(&[("x/c.json", "3")])).unwrap();
+        write_tree(
+            &out,
+            &tree(&[("a.json", "1"), ("x/b.json", "2")]),
+            Durability::Unsynced,
+        )
+        .unwrap();
+        write_tree(&out, &tree(&[("x/c.json", "3")]), Durability::Unsynced).unwrap();
         assert!(!out.join("a.json").exists());
         assert_eq!(std::fs::read_to_string(out.join("x/c.json")).unwrap(), "3");
         let names: Vec<_> = std::fs::read_dir(dir.path())
@@ -183,21 +301,42 @@ mod tests {
     fn a_failed_write_keeps_the_previous_tree() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
-        write_tree(&out, &tree(&[("a.json", "old")])).unwrap();
+        write_tree(&out, &tree(&[("a.json", "old")]), Durability::Unsynced).unwrap();
         // A file and a directory of the same name cannot both be written.
         let bad = tree(&[("a.json", "new"), ("a.json/b.json", "x")]);
-        assert!(write_tree(&out, &bad).is_err());
+        assert!(write_tree(&out, &bad, Durability::Synced).is_err());
         assert_eq!(std::fs::read_to_string(out.join("a.json")).unwrap(), "old");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unchanged_files_are_linked_from_the_previous_tree() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        write_tree(&out, &tree(&[("a", "1"), ("b", "2")]), Durability::Unsynced).unwrap();
+        let inode = |p: &str| std::fs::metadata(out.join(p)).unwrap().ino();
+        let (a, b) = (inode("a"), inode("b"));
+        write_tree(&out, &tree(&[("a", "1"), ("b", "3")]), Durability::Unsynced).unwrap();
+        assert_eq!(inode("a"), a);
+        assert_ne!(inode("b"), b);
+        assert_eq!(std::fs::read_to_string(out.join("b")).unwrap(), "3");
+        assert_eq!(std::fs::read_to_string(out.join("a")).unwrap(), "1");
     }
 
     #[test]
     fn compare_lists_changed_missing_and_extra() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
-        write_tree(&out, &tree(&[("a", "1"), ("b", "2"), ("c", "3")])).unwrap();
+        write_tree(
+            &out,
+            &tree(&[("a", "1"), ("b", "2"), ("c", "3")]),
+            Durability::Unsynced,
+        )
+        .unwrap();
         let s = compare_tree(&out, &tree(&[("a", "1"), ("b", "changed"), ("d", "4")])).unwrap();
-        assert_eq!(s.changed, vec!["b"]);
+        assert_eq!(s.changed, vec!["b", "manifest.json"]);
         assert_eq!(s.missing, vec!["d"]);
         assert_eq!(s.extra, vec!["c"]);
         assert!(

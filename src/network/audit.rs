@@ -8,7 +8,7 @@
 //! through the accounts' spokes as [`super::analysis`] describes. Paths always name
 //! spokes.
 
-use super::analysis::{self, AccountReach, AccountRow, Analysis, BestSource};
+use super::analysis::{self, AccountReach, Analysis, BestSource};
 use super::explain;
 use super::routing::{Forward, Reason, Status};
 use crate::desired::network::{
@@ -223,11 +223,22 @@ fn losses(model: &Model, net: &Analysis, by: By, from: usize, to: usize) -> Vec<
     }
 }
 
-/// Rows of statuses, computed once per unit that a query needs: a spoke's row,
-/// or an account's best-source row.
+/// Every status a query needs, computed once. By spoke, the rows of the spokes asked
+/// about. By account, the status of each pair of units (a byte each) and the
+/// witness of each pair that delivers: an account's row holds a cell for every
+/// spoke of the org, and keeping them all for thousands of accounts took gigabytes,
+/// so each row lives only while its account's pairs are read from it.
 enum Rows {
     Spokes(Vec<Option<Vec<Status>>>),
-    Accounts(Vec<Option<AccountRow>>),
+    Accounts {
+        /// Unit → its position in `units`.
+        position: Vec<u32>,
+        units: usize,
+        /// `status[pa * units + pb]`: how unit `pa` reaches unit `pb`.
+        status: Vec<Status>,
+        /// Per source position: (destination position, witness spokes), by destination.
+        witness: Vec<Vec<(u32, SpokeIdx, SpokeIdx)>>,
+    },
 }
 
 impl Rows {
@@ -245,19 +256,46 @@ impl Rows {
                 Rows::Spokes(rows)
             }
             By::Account => {
-                let mut rows = vec![None; model.accounts.len()];
-                for &u in units.iter().filter(|&&u| wanted(u)) {
-                    if let Some(r) = rows.get_mut(u) {
-                        *r = Some(net.account_row(u));
+                let n = units.len();
+                let mut position = vec![u32::MAX; model.accounts.len()];
+                for (p, &u) in units.iter().enumerate() {
+                    if let Some(slot) = position.get_mut(u) {
+                        *slot = u32::try_from(p).unwrap_or(u32::MAX);
                     }
                 }
-                Rows::Accounts(rows)
+                let mut status = vec![Status::None; n * n];
+                let mut witness = vec![Vec::new(); n];
+                for (pa, &a) in units.iter().enumerate() {
+                    if !wanted(a) {
+                        continue;
+                    }
+                    let row = net.account_row(a);
+                    for (pb, &b) in units.iter().enumerate() {
+                        let to = net.spokes_of(b);
+                        let st = analysis::account_status(&row, to);
+                        if let Some(cell) = status.get_mut(pa * n + pb) {
+                            *cell = st;
+                        }
+                        if st != Status::None
+                            && let (Some((x, y)), Some(list)) =
+                                (analysis::account_witness(&row, to), witness.get_mut(pa))
+                        {
+                            list.push((u32::try_from(pb).unwrap_or(u32::MAX), x, y));
+                        }
+                    }
+                }
+                Rows::Accounts {
+                    position,
+                    units: n,
+                    status,
+                    witness,
+                }
             }
         }
     }
 
     /// The status of `a` to `b`, and the spoke pair of its witness path.
-    fn status(&self, net: &Analysis, a: usize, b: usize) -> (Status, Option<(SpokeIdx, SpokeIdx)>) {
+    fn status(&self, a: usize, b: usize) -> (Status, Option<(SpokeIdx, SpokeIdx)>) {
         match self {
             Rows::Spokes(rows) => {
                 let st = rows
@@ -267,32 +305,55 @@ impl Rows {
                     .unwrap_or(Status::None);
                 (st, (st != Status::None).then_some((a, b)))
             }
-            Rows::Accounts(rows) => {
-                let Some(row) = rows.get(a).and_then(Option::as_ref) else {
+            Rows::Accounts {
+                position,
+                units,
+                status,
+                witness,
+            } => {
+                let (Some(&pa), Some(&pb)) = (position.get(a), position.get(b)) else {
                     return (Status::None, None);
                 };
-                let to = net.spokes_of(b);
-                (
-                    analysis::account_status(row, to),
-                    analysis::account_witness(row, to),
-                )
+                let (pa, pb) = (pa as usize, pb as usize);
+                let st = status.get(pa * units + pb).copied().unwrap_or(Status::None);
+                let w = witness.get(pa).and_then(|list| {
+                    list.binary_search_by_key(&(pb as u32), |e| e.0)
+                        .ok()
+                        .and_then(|i| list.get(i))
+                        .map(|&(_, x, y)| (x, y))
+                });
+                (st, w)
             }
         }
     }
 }
 
-/// The audit as data.
-pub fn audit(model: &Model, net: &Analysis, q: Query) -> NetworkAudit {
+/// What `audit/network.json` (and `--format json`) says of which pairs are listed.
+fn pairs_listed(q: Query) -> &'static str {
+    if q.all_pairs {
+        "every ordered pair asked for"
+    } else {
+        "every ordered pair where at least one direction delivers something; pairs not listed are `none` both ways"
+    }
+}
+
+/// Every pair a query asks for, in order, handed to `f` one at a time (so that a
+/// writer can serialise millions of them without holding them all).
+fn each_pair<E>(
+    model: &Model,
+    net: &Analysis,
+    q: Query,
+    mut f: impl FnMut(AuditPair) -> Result<(), E>,
+) -> Result<(), E> {
     let units = units(model, net, q.by);
     let rows = Rows::new(model, net, q, &units);
-    let mut pairs = Vec::new();
     for &a in units.iter().filter(|&&a| q.from.is_none_or(|f| f == a)) {
         for &b in units.iter().filter(|&&b| q.to.is_none_or(|t| t == b)) {
             if a == b {
                 continue;
             }
-            let (fwd_status, witness) = rows.status(net, a, b);
-            let (ret_status, _) = rows.status(net, b, a);
+            let (fwd_status, witness) = rows.status(a, b);
+            let (ret_status, _) = rows.status(b, a);
             if !q.all_pairs && fwd_status == Status::None && ret_status == Status::None {
                 continue;
             }
@@ -314,7 +375,7 @@ pub fn audit(model: &Model, net: &Analysis, q: Query) -> NetworkAudit {
                     Vec::new()
                 },
             };
-            pairs.push(AuditPair {
+            f(AuditPair {
                 from: unit_name(model, q.by, a),
                 to: unit_name(model, q.by, b),
                 forward: status_str(fwd.status).to_string(),
@@ -327,18 +388,58 @@ pub fn audit(model: &Model, net: &Analysis, q: Query) -> NetworkAudit {
                     .collect(),
                 forward_lost: fwd.lost,
                 return_lost: ret.lost,
-            });
+            })?;
         }
     }
+    Ok(())
+}
+
+/// The audit a query asks for, in memory.
+pub fn audit(model: &Model, net: &Analysis, q: Query) -> NetworkAudit {
+    let mut pairs = Vec::new();
+    let _ = each_pair(model, net, q, |p| {
+        pairs.push(p);
+        Ok::<(), std::convert::Infallible>(())
+    });
     NetworkAudit {
         by: q.by.as_str().to_string(),
-        pairs_listed: if q.all_pairs {
-            "every ordered pair asked for".to_string()
-        } else {
-            "every ordered pair where at least one direction delivers something; pairs not listed are `none` both ways".to_string()
-        },
+        pairs_listed: pairs_listed(q).to_string(),
         pairs,
         internet: internet(model, net, q),
+    }
+}
+
+/// The audit a query asks for, serialised exactly as [`audit`]'s result would be,
+/// but with each pair serialised as it is found and then dropped.
+pub struct Streamed<'a> {
+    pub model: &'a Model,
+    pub net: &'a Analysis,
+    pub query: Query,
+}
+
+/// The pairs of a [`Streamed`] audit, as a JSON list.
+pub struct StreamedPairs<'a>(pub &'a Streamed<'a>);
+
+impl serde::Serialize for StreamedPairs<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let Streamed { model, net, query } = self.0;
+        let mut seq = s.serialize_seq(None)?;
+        each_pair(model, net, *query, |p| seq.serialize_element(&p))?;
+        seq.end()
+    }
+}
+
+impl serde::Serialize for Streamed<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        // The fields of `NetworkAudit`, in its order.
+        let mut st = s.serialize_struct("NetworkAudit", 4)?;
+        st.serialize_field("by", self.query.by.as_str())?;
+        st.serialize_field("pairs_listed", pairs_listed(self.query))?;
+        st.serialize_field("pairs", &StreamedPairs(self))?;
+        st.serialize_field("internet", &internet(self.model, self.net, self.query))?;
+        st.end()
     }
 }
 
@@ -463,8 +564,9 @@ pub fn text(model: &Model, net: &Analysis, q: Query, audit: &NetworkAudit) -> St
     };
     let _ = writeln!(
         out,
-        "Both ways = packets arrive and replies come back; full = every address of the destination.\n"
+        "Both ways = packets arrive and replies come back; full = every address of the destination."
     );
+    out.push('\n');
     if let (Some(f), Some(t)) = (q.from, q.to) {
         pair_detail(&mut out, model, net, q.by, f, t);
         pair_detail(&mut out, model, net, q.by, t, f);

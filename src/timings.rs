@@ -1,0 +1,42 @@
+//! Wall-clock time per pipeline stage, for people measuring orgc on large orgs
+//! (`ORGC_TIMINGS=1` makes the CLI print them to standard error). Measuring costs
+//! one clock read per stage, so it is always on.
+
+use std::time::{Duration, Instant};
+
+/// Laps of named stages, in the order they ran.
+#[derive(Debug, Clone)]
+pub struct Stopwatch {
+    last: Instant,
+    pub laps: Vec<(&'static str, Duration)>,
+}
+
+impl Default for Stopwatch {
+    fn default() -> Self {
+        Stopwatch {
+            last: Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+}
+
+impl Stopwatch {
+    /// Ends the stage that ran since the previous lap (or since the start).
+    pub fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.laps.push((stage, now - self.last));
+        self.last = now;
+    }
+
+    /// One line per stage: `  stage  123.4 ms`.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        for (stage, d) in &self.laps {
+            out.push_str(&format!(
+                "  {stage:<24} {:>9.1} ms\n",
+                d.as_secs_f64() * 1000.0
+            ));
+        }
+        out
+    }
+}
