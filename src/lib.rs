@@ -85,6 +85,14 @@ impl Checked {
         })
     }
 
+    /// [`Checked::reports`], then the access report is dropped: its rows are all
+    /// that output needs of it, and it is a quarter of the memory of a large org.
+    pub fn take_reports(&mut self) -> Option<Reports> {
+        let reports = self.reports()?;
+        self.access = None;
+        Some(reports)
+    }
+
     /// Every output file, made on demand, from the desired state and `reports`.
     pub fn plan<'a>(&'a self, reports: &'a Reports) -> Option<emit::Plan<'a>> {
         let (model, net, desired) = (

@@ -113,40 +113,57 @@ pub fn run(args: &DiffArgs) -> u8 {
         Err(e) => return usage_error(e),
     };
     let human = args.report.diagnostic_format == super::DiagnosticFormat::Human;
-    let old_checked = old_read.inputs.map(crate::check);
-    let new_checked = new_read.inputs.map(crate::check);
-    let mut sides = Vec::new();
+    // One side at a time, each org's compiled state freed before the next is
+    // checked: for the largest orgs each is most of a gigabyte.
     let mut failed = false;
-    for (which, label, checked) in [
-        ("old", &old_read.label, &old_checked),
-        ("new", &new_read.label, &new_checked),
-    ] {
-        let side = match checked {
-            None => {
-                if human && !args.report.quiet {
-                    eprintln!(
-                        "note: the {which} side `{label}` has no org (no `*.toml` files): everything there is compared with nothing"
-                    );
-                }
-                Some(Side::default())
+    let mut side = |which: &str,
+                    label: &str,
+                    checked: Option<&mut crate::Checked>,
+                    old: Option<&mut Side>,
+                    packed: bool|
+     -> Option<Side> {
+        let Some(c) = checked else {
+            if human && !args.report.quiet {
+                eprintln!(
+                    "note: the {which} side `{label}` has no org (no `*.toml` files): everything there is compared with nothing"
+                );
             }
-            Some(c) => Side::from_checked(c),
+            return Some(Side::default());
         };
-        match (side, checked) {
-            (Some(s), _) => sides.push(s),
-            (None, Some(c)) => {
-                failed = true;
-                if human {
-                    eprintln!("error: the {which} side `{label}` does not compile:");
-                }
-                args.report
-                    .emit(&c.diagnostics.clone().sorted(), &c.sources);
+        let side = if packed {
+            Side::packed_from_checked(c)
+        } else {
+            Side::from_checked_against(c, old)
+        };
+        if side.is_none() {
+            failed = true;
+            if human {
+                eprintln!("error: the {which} side `{label}` does not compile:");
             }
-            (None, None) => failed = true,
+            args.report
+                .emit(&c.diagnostics.clone().sorted(), &c.sources);
         }
+        side
+    };
+    let mut old_checked = old_read.inputs.map(crate::check);
+    let mut old_side = side("old", &old_read.label, old_checked.as_mut(), None, true);
+    drop(old_checked);
+    let mut new_checked = new_read.inputs.map(crate::check);
+    let new_side = side(
+        "new",
+        &new_read.label,
+        new_checked.as_mut(),
+        old_side.as_mut(),
+        false,
+    );
+    if let Some(old) = old_side.as_mut() {
+        // Whatever the new side did not compare (it has no org, or did not compile).
+        old.unpack();
     }
-    let [old, new] = match <[Side; 2]>::try_from(sides) {
-        Ok(pair) if !failed => pair,
+    // Only the new side's diagnostics are wanted from here on.
+    let new_checked = new_checked.map(|c| (c.diagnostics, c.sources));
+    let (old, new) = match (old_side, new_side) {
+        (Some(old), Some(new)) if !failed => (old, new),
         _ => {
             if human {
                 eprintln!("error: nothing to compare");
@@ -176,9 +193,8 @@ pub fn run(args: &DiffArgs) -> u8 {
     // The new side's own verdict: a failed guardrail fails the run, as in
     // `validate`, after the diff that explains it.
     let mut code = EXIT_OK;
-    if let Some(c) = &new_checked {
-        let shown: Vec<_> = c
-            .diagnostics
+    if let Some((diagnostics, sources)) = &new_checked {
+        let shown: Vec<_> = diagnostics
             .clone()
             .sorted()
             .into_iter()
@@ -188,7 +204,7 @@ pub fn run(args: &DiffArgs) -> u8 {
             })
             .collect();
         if !shown.is_empty() {
-            args.report.emit(&shown, &c.sources);
+            args.report.emit(&shown, sources);
             let guardrails = shown
                 .iter()
                 .filter(|d| d.severity == Severity::Error)

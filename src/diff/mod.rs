@@ -18,7 +18,7 @@ pub mod render;
 pub mod trust;
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::emit::Tree;
+use crate::emit::{self, Tree};
 use crate::model::{GuardrailRule, Model};
 use serde::Serialize;
 
@@ -36,29 +36,112 @@ pub use trust::{ConditionChange, Grant, TrustChange};
 pub struct Side {
     pub tree: Tree,
     pub guardrails: Vec<GuardrailState>,
+    /// Whether the org's output has a network audit, even when the file was left
+    /// out of `tree` as identical on both sides ([`Side::from_checked_against`]).
+    pub network_audited: bool,
+    /// Files not yet compared with the other side, compressed (LZ4): the old side
+    /// is held this way while the new one is compiled ([`Side::packed_from_checked`]).
+    packed: Tree,
 }
 
 impl Side {
     /// The side an org checked by [`crate::check`] gives, or `None` when it did not
     /// compile. A failed guardrail is a finding about a compiled org, not a failure
     /// to compile: its tree is kept so the diff can show the change that broke it.
-    pub fn from_checked(checked: &crate::Checked) -> Option<Side> {
-        let model = checked.model.as_ref()?;
-        if checked
-            .diagnostics
-            .iter()
-            .any(|d| d.severity == Severity::Error && !is_guardrail_failure(d))
+    pub fn from_checked(checked: &mut crate::Checked) -> Option<Side> {
+        Side::from_checked_against(checked, None)
+    }
+
+    /// [`Side::from_checked`] with every file compressed until the other side is
+    /// compared with it ([`Side::from_checked_against`]): pretty JSON compresses
+    /// about tenfold, and the largest orgs' trees are hundreds of megabytes, held
+    /// while the other org is compiled.
+    pub fn packed_from_checked(checked: &mut crate::Checked) -> Option<Side> {
+        let mut packed = Tree::new();
+        let mut side = Side::from_checked_with(checked, |plan| {
+            plan.for_each(|path, bytes| {
+                packed.insert(path.to_string(), lz4_flex::compress_prepend_size(&bytes));
+            });
+            Tree::new()
+        })?;
+        side.packed = packed;
+        Some(side)
+    }
+
+    /// Decompress every file not compared yet into `tree`.
+    pub fn unpack(&mut self) {
+        for (path, packed) in std::mem::take(&mut self.packed) {
+            if let Ok(bytes) = lz4_flex::decompress_size_prepended(&packed) {
+                self.tree.insert(path, bytes);
+            }
+        }
+    }
+
+    /// [`Side::from_checked`], leaving out of both this side and `old` every file
+    /// that is the same on both: nothing compares differently without them, and for
+    /// an org of thousands of accounts they are hundreds of megabytes that would
+    /// otherwise be held twice.
+    pub fn from_checked_against(
+        checked: &mut crate::Checked,
+        old: Option<&mut Side>,
+    ) -> Option<Side> {
+        match old {
+            None => Side::from_checked_with(checked, |plan| plan.to_tree()),
+            Some(old) => {
+                let side = Side::from_checked_with(checked, |plan| {
+                    let mut tree = Tree::new();
+                    plan.for_each(|path, bytes| {
+                        let same = match (old.packed.get(path), old.tree.get(path)) {
+                            (Some(packed), _) => lz4_flex::decompress_size_prepended(packed)
+                                .is_ok_and(|b| b == bytes),
+                            (None, Some(b)) => *b == bytes,
+                            (None, None) => false,
+                        };
+                        if same {
+                            old.packed.remove(path);
+                            old.tree.remove(path);
+                        } else {
+                            tree.insert(path.to_string(), bytes);
+                        }
+                    });
+                    tree
+                });
+                old.unpack();
+                side
+            }
+        }
+    }
+
+    /// The side of a checked org, its tree made by `make`.
+    fn from_checked_with(
+        checked: &mut crate::Checked,
+        make: impl FnOnce(&emit::Plan<'_>) -> Tree,
+    ) -> Option<Side> {
+        if checked.model.is_none()
+            || checked
+                .diagnostics
+                .iter()
+                .any(|d| d.severity == Severity::Error && !is_guardrail_failure(d))
         {
             return None;
         }
+        let reports = checked.take_reports()?;
+        let checked = &*checked;
+        let model = checked.model.as_ref()?;
         let failures: Vec<&Diagnostic> = checked
             .diagnostics
             .iter()
             .filter(|d| d.severity == Severity::Error && is_guardrail_failure(d))
             .collect();
+        let plan = checked.plan(&reports)?;
+        let tree = make(&plan);
+        // The audit is written whenever the org has spokes.
+        let network_audited = !model.spokes.is_empty();
         Some(Side {
-            tree: checked.build_tree()?,
+            tree,
             guardrails: guardrail_states(model, &failures),
+            network_audited,
+            packed: Tree::new(),
         })
     }
 }
@@ -355,7 +438,8 @@ pub fn compare(old: &Side, new: &Side, options: Options) -> Diff {
     let files = files::compare(&old.tree, &new.tree, &entities, options.context);
     let (access, access_paths) =
         access::compare(&old.tree, &new.tree, &old.guardrails, &new.guardrails);
-    let (network_audited, network) = network::compare(&old.tree, &new.tree);
+    let (audited, network) = network::compare(&old.tree, &new.tree);
+    let network_audited = audited || old.network_audited || new.network_audited;
     Diff {
         summary: Summary {
             guardrails: guardrails::compare(&old.guardrails, &new.guardrails),

@@ -108,15 +108,50 @@ impl<'a> Plan<'a> {
     /// The whole tree in memory (what `diff` compares).
     pub fn to_tree(&self) -> Tree {
         let mut tree = Tree::new();
-        let mut hashes = Vec::with_capacity(self.files.len());
-        for (path, make) in &self.files {
-            let bytes = make();
-            hashes.push((path.as_str(), sha256_hex(&bytes)));
-            tree.insert(path.clone(), bytes);
-        }
-        let manifest = self.manifest(&hashes);
-        tree.insert(MANIFEST.to_string(), manifest);
+        self.for_each(|path, bytes| {
+            tree.insert(path.to_string(), bytes);
+        });
         tree
+    }
+
+    /// Make every file, the manifest last, and hand each to `f` with its path: the
+    /// files are made on two threads, `f` runs on this one, in no set order.
+    pub fn for_each(&self, mut f: impl FnMut(&str, Vec<u8>)) {
+        const MAKERS: usize = 2;
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let mut hashes: Vec<(usize, String)> = Vec::with_capacity(self.files.len());
+        std::thread::scope(|scope| {
+            // A few files in flight at most, so memory stays that of a few files.
+            let (send, receive) = std::sync::mpsc::sync_channel::<(usize, Vec<u8>)>(MAKERS * 4);
+            for _ in 0..MAKERS {
+                let send = send.clone();
+                let next = &next;
+                scope.spawn(move || {
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some((_, make)) = self.files.get(i) else {
+                            return;
+                        };
+                        if send.send((i, make())).is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+            drop(send);
+            for (i, bytes) in receive {
+                if let Some((path, _)) = self.files.get(i) {
+                    hashes.push((i, sha256_hex(&bytes)));
+                    f(path, bytes);
+                }
+            }
+        });
+        hashes.sort_unstable_by_key(|(i, _)| *i);
+        let hashes: Vec<(&str, String)> = hashes
+            .into_iter()
+            .filter_map(|(i, h)| self.files.get(i).map(|(p, _)| (p.as_str(), h)))
+            .collect();
+        f(MANIFEST, self.manifest(&hashes));
     }
 }
 

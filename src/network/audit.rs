@@ -294,6 +294,30 @@ impl Rows {
         }
     }
 
+    /// The status of `a` to `b` alone (most pairs of a large org reach nothing, and
+    /// are passed over on this).
+    fn status_only(&self, a: usize, b: usize) -> Status {
+        match self {
+            Rows::Spokes(rows) => rows
+                .get(a)
+                .and_then(Option::as_ref)
+                .and_then(|r| r.get(b).copied())
+                .unwrap_or(Status::None),
+            Rows::Accounts {
+                position,
+                units,
+                status,
+                ..
+            } => match (position.get(a), position.get(b)) {
+                (Some(&pa), Some(&pb)) => status
+                    .get(pa as usize * units + pb as usize)
+                    .copied()
+                    .unwrap_or(Status::None),
+                _ => Status::None,
+            },
+        }
+    }
+
     /// The status of `a` to `b`, and the spoke pair of its witness path.
     fn status(&self, a: usize, b: usize) -> (Status, Option<(SpokeIdx, SpokeIdx)>) {
         match self {
@@ -352,11 +376,12 @@ fn each_pair<E>(
             if a == b {
                 continue;
             }
-            let (fwd_status, witness) = rows.status(a, b);
-            let (ret_status, _) = rows.status(b, a);
-            if !q.all_pairs && fwd_status == Status::None && ret_status == Status::None {
+            let ret_status = rows.status_only(b, a);
+            if !q.all_pairs && ret_status == Status::None && rows.status_only(a, b) == Status::None
+            {
                 continue;
             }
+            let (fwd_status, witness) = rows.status(a, b);
             let fwd = Direction {
                 status: fwd_status,
                 path: witness.map(|(x, y)| net.path(x, y)).unwrap_or_default(),

@@ -384,11 +384,11 @@ mod tests {
         let diff = compare(
             &Side {
                 tree: old,
-                guardrails: Vec::new(),
+                ..Side::default()
             },
             &Side {
                 tree: new,
-                guardrails: Vec::new(),
+                ..Side::default()
             },
             crate::diff::Options::default(),
         );
