@@ -116,3 +116,32 @@ fn full_scale_shape() {
     assert!(s.blackhole_routes >= 1000, "{}", s.blackhole_routes);
     assert_eq!(s.guardrails.len(), 4, "{:?}", s.guardrails);
 }
+
+/// Large orgs compile their roles on two threads (from 2,000 role instances; 200
+/// generated accounts have more). A problem found on either thread is reported like
+/// any other, in the template that caused it, and the report is the same every run.
+#[test]
+fn problems_in_roles_compiled_on_both_threads_are_all_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut g = org(200, 5, 0.0);
+    let mut broken = Vec::new();
+    for (name, text) in g.policies.iter_mut() {
+        if name.starts_with("role-") && text.contains("\"Effect\": \"Allow\"") {
+            *text = text.replace("\"Effect\": \"Allow\"", "\"Effect\": \"Allowed\"");
+            broken.push(name.clone());
+        }
+    }
+    assert!(broken.len() >= 10, "{broken:?}");
+    write(dir.path(), &g);
+    let first = validate(dir.path());
+    let stderr = String::from_utf8_lossy(&first.stderr);
+    assert_eq!(first.status.code(), Some(1), "{stderr}");
+    for name in &broken {
+        assert!(
+            stderr.contains(&format!("policies/{name}:")),
+            "no diagnostic in {name}:\n{stderr}"
+        );
+    }
+    let second = validate(dir.path());
+    assert_eq!(first.stderr, second.stderr);
+}

@@ -9,8 +9,8 @@ use crate::policy::check::thousands;
 use crate::policy::{self, PolicyKind, Problem, RenderedPolicy, TemplateContext, Templates};
 use crate::source::{FileId, Loc, SourceFile, SourceMap};
 use serde_json::{Map, Value, json};
-use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Mutex;
 
 /// The loaded templates and the file each came from.
 pub struct PolicySources {
@@ -23,7 +23,8 @@ pub struct PolicySources {
     /// policy is rendered for each of its accounts in turn, and a template that names
     /// nothing of the account renders the same text every time: it is checked once.
     /// One entry per template, so texts that differ per account cost no memory.
-    last_checked: RefCell<HashMap<(String, PolicyKind), LastChecked>>,
+    /// (A lock rather than a cell: roles are compiled on two threads for large orgs.)
+    last_checked: Mutex<HashMap<(String, PolicyKind), LastChecked>>,
 }
 
 struct LastChecked {
@@ -50,7 +51,7 @@ impl PolicySources {
             templates,
             files,
             failed,
-            last_checked: RefCell::new(HashMap::new()),
+            last_checked: Mutex::new(HashMap::new()),
         };
         for p in problems {
             diags.push(this.in_template(&p.template, p.problem));
@@ -125,14 +126,18 @@ impl PolicySources {
                 text: None,
                 problems: vec![problem],
             })?;
-        let mut last = self.last_checked.borrow_mut();
         let key = (template.to_string(), kind);
-        if let Some(l) = last.get(&key)
+        if let Ok(last) = self.last_checked.lock()
+            && let Some(l) = last.get(&key)
             && l.text == text
         {
             return l.result.clone();
         }
+        // Checked without the lock held, so the other thread is not kept waiting.
         let result = Templates::check_rendered(text.clone(), kind);
+        let Ok(mut last) = self.last_checked.lock() else {
+            return result;
+        };
         last.insert(
             key,
             LastChecked {

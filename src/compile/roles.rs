@@ -11,9 +11,14 @@ use crate::model::{Boundary, Model, Role, TrustPrincipal};
 use crate::policy::check::thousands;
 use crate::policy::{PolicyKind, check_document, size_without_whitespace};
 use crate::source::SourceMap;
+use std::collections::HashSet;
 
 /// A compiled role instance: (account name, role name, file).
 pub type RoleInstance = (String, String, RoleFile);
+
+/// Role instances from which the roles are compiled on two threads. Below it a
+/// thread costs more than it saves, and small orgs keep a single, simple order.
+const PARALLEL_FROM: usize = 2_000;
 
 pub(super) fn roles(
     model: &Model,
@@ -22,16 +27,109 @@ pub(super) fn roles(
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
 ) -> Vec<RoleInstance> {
+    // (account, permission set) of every assignment, asked once per account a
+    // permission set is trusted in (a scan of the assignments each time was
+    // quadratic: thousands of accounts times hundreds of thousands of assignments).
+    let assigned: HashSet<(usize, usize)> = model
+        .assignments
+        .iter()
+        .map(|x| (x.account, x.permission_set))
+        .collect();
+    let instances: usize = model.roles.iter().map(|r| r.targets.len()).sum();
+    let mut out = if instances < PARALLEL_FROM {
+        compile_roles(
+            model,
+            &model.roles,
+            policies,
+            &assigned,
+            lints,
+            sources,
+            diags,
+        )
+    } else {
+        // Roles are independent: the first roles up to half the instances on this
+        // thread, the rest on another with its own caches, diagnostics and copy of
+        // the source map (rendered texts are added to it for diagnostics that need
+        // them); its new files and diagnostics are merged in afterwards, in order.
+        let mut seen = 0;
+        let split = model
+            .roles
+            .iter()
+            .position(|r| {
+                seen += r.targets.len();
+                seen * 2 >= instances
+            })
+            .map_or(model.roles.len(), |i| i + 1);
+        let (first, second) = model.roles.split_at(split);
+        let base = sources.len();
+        let mut other_sources = sources.clone();
+        let mut other_diags = Diagnostics::default();
+        let (mut out, other) = std::thread::scope(|scope| {
+            let other = scope.spawn(|| {
+                let mut other_lints = LintCache::default();
+                compile_roles(
+                    model,
+                    second,
+                    policies,
+                    &assigned,
+                    &mut other_lints,
+                    &mut other_sources,
+                    &mut other_diags,
+                )
+            });
+            let out = compile_roles(model, first, policies, &assigned, lints, sources, diags);
+            (out, other.join())
+        });
+        match other {
+            Ok(other) => out.extend(other),
+            // A panic is a bug; it is passed on as if it had happened here.
+            Err(payload) => std::panic::resume_unwind(payload),
+        }
+        let mut moved = std::collections::HashMap::new();
+        for (id, file) in other_sources.iter().skip(base) {
+            moved.insert(id, sources.add(file.clone()));
+        }
+        diags.extend(
+            other_diags
+                .into_iter()
+                .map(|d| d.remap_files(|id| moved.get(&id).copied().unwrap_or(id))),
+        );
+        out
+    };
+    // Sorted by (account, role) through an index: a role file is large, and sorting
+    // tens of thousands of them in place moved each one many times.
+    let mut order: Vec<usize> = (0..out.len()).collect();
+    order.sort_by(|&i, &j| {
+        let (a, b) = (&out[i], &out[j]);
+        (&a.0, &a.1).cmp(&(&b.0, &b.1))
+    });
+    let mut slots: Vec<Option<RoleInstance>> = out.drain(..).map(Some).collect();
+    order
+        .into_iter()
+        .filter_map(|i| slots.get_mut(i).and_then(Option::take))
+        .collect()
+}
+
+/// Compile `roles` in order, unsorted.
+fn compile_roles(
+    model: &Model,
+    roles: &[Role],
+    policies: &PolicySources,
+    assigned: &HashSet<(usize, usize)>,
+    lints: &mut LintCache,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> Vec<RoleInstance> {
     let mut out = Vec::new();
     // Each account's template context, built once however many roles it has.
     let mut contexts: Vec<Option<crate::policy::TemplateContext>> =
         vec![None; model.accounts.len()];
-    for role in &model.roles {
+    for role in roles {
         // The last trust policy checked for this role and its problems: the policy is
         // the same text in every account unless it names the account.
         let mut last_trust: Option<(String, Vec<crate::policy::Problem>)> = None;
         let mut owner = Owner::new(format!("role `{}`", role.name), &role.acknowledge);
-        check_permission_set_trust(model, role, diags);
+        check_permission_set_trust(model, role, assigned, diags);
         // Resolved once per role: the ARNs do not depend on the account.
         let mut attached: Vec<AttachRolePolicy> = role
             .managed_policies
@@ -165,18 +263,7 @@ pub(super) fn roles(
         }
         check_acknowledgements(&owner, &role.loc, diags);
     }
-    // Sorted by (account, role) through an index: a role file is large, and sorting
-    // tens of thousands of them in place moved each one many times.
-    let mut order: Vec<usize> = (0..out.len()).collect();
-    order.sort_by(|&i, &j| {
-        let (a, b) = (&out[i], &out[j]);
-        (&a.0, &a.1).cmp(&(&b.0, &b.1))
-    });
-    let mut slots: Vec<Option<RoleInstance>> = out.into_iter().map(Some).collect();
-    order
-        .into_iter()
-        .filter_map(|i| slots.get_mut(i).and_then(Option::take))
-        .collect()
+    out
 }
 
 /// Every generated trust policy is checked like any policy before it is written.
@@ -229,7 +316,12 @@ fn check_trust(
 /// Rule `orgc::trust::permission-set-prefix`: the trust pattern
 /// `AWSReservedSSO_<set>_*` also matches the roles of a set named `<set>_<more>`, so
 /// trusting `<set>` would silently trust that set too.
-fn check_permission_set_trust(model: &Model, role: &Role, diags: &mut Diagnostics) {
+fn check_permission_set_trust(
+    model: &Model,
+    role: &Role,
+    assigned: &HashSet<(usize, usize)>,
+    diags: &mut Diagnostics,
+) {
     for t in &role.trust {
         let TrustPrincipal::PermissionSet {
             permission_set,
@@ -242,11 +334,9 @@ fn check_permission_set_trust(model: &Model, role: &Role, diags: &mut Diagnostic
             continue;
         };
         for &a in accounts {
-            let assigned = model
-                .assignments
-                .iter()
-                .any(|x| x.account == a && x.permission_set == *permission_set);
-            if !assigned && let Some(account) = model.accounts.get(a) {
+            if !assigned.contains(&(a, *permission_set))
+                && let Some(account) = model.accounts.get(a)
+            {
                 diags.push(
                     Diagnostic::warning(
                         "orgc::trust::permission-set-not-assigned",

@@ -124,6 +124,22 @@ impl Diagnostic {
     }
 }
 
+impl Diagnostic {
+    /// The same diagnostic with every file id passed through `map` (for diagnostics
+    /// made against a copy of the source map whose new files were then added to the
+    /// original under other ids).
+    #[must_use]
+    pub fn remap_files(mut self, map: impl Fn(FileId) -> FileId) -> Self {
+        if let Some(l) = self.primary.as_mut() {
+            l.file = map(l.file);
+        }
+        for label in &mut self.labels {
+            label.loc.file = map(label.loc.file);
+        }
+        self
+    }
+}
+
 /// Problems collected by the stages of one run.
 #[derive(Debug, Clone, Default)]
 pub struct Diagnostics {

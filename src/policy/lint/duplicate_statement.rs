@@ -31,6 +31,10 @@ pub(super) const INFO: LintInfo = LintInfo {
 /// ```
 /// Use instead: one of them.
 pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    // Most policies orgc writes have one statement; nothing to compare, nothing to build.
+    if cx.statements.len() < 2 {
+        return;
+    }
     let mut first: BTreeMap<Canonical, usize> = BTreeMap::new();
     for (index, statement) in cx.statements() {
         let earlier = *first.entry(Canonical::of(statement)).or_insert(index);
