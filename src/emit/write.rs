@@ -179,10 +179,12 @@ where
         .collect())
 }
 
-/// Whether the file at `path` holds exactly `content` (a missing or unreadable file
-/// does not).
+/// Whether `path` is a plain file holding exactly `content` (a missing or unreadable
+/// file, or a symbolic link, does not).
 fn same_content(path: &Path, content: &[u8]) -> bool {
-    match std::fs::metadata(path) {
+    // Not following links: a link is linked as itself, never its target, so anything
+    // but a plain file is written afresh.
+    match std::fs::symlink_metadata(path) {
         Ok(m) if m.is_file() && m.len() == content.len() as u64 => {
             std::fs::read(path).is_ok_and(|old| old == content)
         }
@@ -322,6 +324,22 @@ mod tests {
         assert_eq!(inode("a"), a);
         assert_ne!(inode("b"), b);
         assert_eq!(std::fs::read_to_string(out.join("b")).unwrap(), "3");
+        assert_eq!(std::fs::read_to_string(out.join("a")).unwrap(), "1");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_in_the_previous_tree_is_replaced_by_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        write_tree(&out, &tree(&[("a", "1")]), Durability::Unsynced).unwrap();
+        let elsewhere = dir.path().join("elsewhere");
+        std::fs::write(&elsewhere, "1").unwrap();
+        std::fs::remove_file(out.join("a")).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, out.join("a")).unwrap();
+        write_tree(&out, &tree(&[("a", "1")]), Durability::Unsynced).unwrap();
+        let meta = std::fs::symlink_metadata(out.join("a")).unwrap();
+        assert!(meta.file_type().is_file());
         assert_eq!(std::fs::read_to_string(out.join("a")).unwrap(), "1");
     }
 
