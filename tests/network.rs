@@ -133,6 +133,14 @@ fn by_default_only_pairs_that_deliver_are_listed() {
         &["audit", "network", "org", "--by", "spoke", "--all-pairs"],
     );
     assert!(every.contains("  no path "), "{every}");
+    let md = run_ok(
+        &dir,
+        &[
+            "audit", "network", "org", "--by", "spoke", "--format", "markdown",
+        ],
+    );
+    assert!(md.contains("Pairs not listed reach nothing"), "{md}");
+    assert!(!md.contains("| none | none |"), "{md}");
 }
 
 #[test]

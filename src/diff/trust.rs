@@ -1,5 +1,6 @@
 //! Trust changes: which principals a role's trust policy newly admits, or no longer
-//! does. Each `Allow` statement of every `AssumeRolePolicyDocument` in the tree is
+//! does. Each `Allow` statement of every `AssumeRolePolicyDocument` in the role files
+//! (`iam/…`, the only files that hold trust policies) is
 //! split into grants, one per principal, with the statement's actions and
 //! conditions; grants are compared as a set per role. A principal admitted on both
 //! sides for the same actions under other conditions is a condition change

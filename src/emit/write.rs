@@ -113,7 +113,13 @@ fn fill(
         {
             return Ok(());
         }
-        let mut f = std::fs::File::create(dir.join(rel))?;
+        // A new file, never an existing one: two entries for one path (names that
+        // differ only in case, on a file system that ignores case) would otherwise
+        // overwrite each other, or write through a link into the previous tree.
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(dir.join(rel))?;
         f.write_all(content)?;
         if durability == Durability::Synced {
             // Every byte reaches the disk before the swap makes the tree visible.
@@ -185,11 +191,24 @@ fn same_content(path: &Path, content: &[u8]) -> bool {
     // Not following links: a link is linked as itself, never its target, so anything
     // but a plain file is written afresh.
     match std::fs::symlink_metadata(path) {
-        Ok(m) if m.is_file() && m.len() == content.len() as u64 => {
+        Ok(m) if m.is_file() && m.len() == content.len() as u64 && !linked_elsewhere(&m) => {
             std::fs::read(path).is_ok_and(|old| old == content)
         }
         _ => false,
     }
+}
+
+/// Whether a file has other names than its path in the tree: linking it would tie
+/// the new tree to a file outside it, which edits there would change.
+#[cfg(unix)]
+fn linked_elsewhere(m: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    m.nlink() > 1
+}
+
+#[cfg(not(unix))]
+fn linked_elsewhere(_: &std::fs::Metadata) -> bool {
+    false
 }
 
 /// How an output directory differs from what compile would write.
@@ -325,6 +344,27 @@ mod tests {
         assert_ne!(inode("b"), b);
         assert_eq!(std::fs::read_to_string(out.join("b")).unwrap(), "3");
         assert_eq!(std::fs::read_to_string(out.join("a")).unwrap(), "1");
+    }
+
+    #[test]
+    fn two_files_for_one_path_fail_the_write_and_keep_the_previous_tree() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        write_tree(&out, &tree(&[("a", "1")]), Durability::Unsynced).unwrap();
+        assert!(write_tree(&out, &tree(&[("a", "1"), ("a", "2")]), Durability::Unsynced).is_err());
+        assert_eq!(std::fs::read_to_string(out.join("a")).unwrap(), "1");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_linked_elsewhere_is_written_afresh() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        write_tree(&out, &tree(&[("a", "1")]), Durability::Unsynced).unwrap();
+        std::fs::hard_link(out.join("a"), dir.path().join("elsewhere")).unwrap();
+        write_tree(&out, &tree(&[("a", "1")]), Durability::Unsynced).unwrap();
+        assert_eq!(std::fs::metadata(out.join("a")).unwrap().nlink(), 1);
     }
 
     #[cfg(unix)]

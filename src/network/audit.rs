@@ -237,7 +237,7 @@ enum Rows {
         /// `status[pa * units + pb]`: how unit `pa` reaches unit `pb`.
         status: Vec<Status>,
         /// Per source position: (destination position, witness spokes), by destination.
-        witness: Vec<Vec<(u32, SpokeIdx, SpokeIdx)>>,
+        witness: Vec<Vec<(u32, u32, u32)>>,
     },
 }
 
@@ -280,7 +280,8 @@ impl Rows {
                             && let (Some((x, y)), Some(list)) =
                                 (analysis::account_witness(&row, to), witness.get_mut(pa))
                         {
-                            list.push((u32::try_from(pb).unwrap_or(u32::MAX), x, y));
+                            let small = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+                            list.push((small(pb), small(x), small(y)));
                         }
                     }
                 }
@@ -344,7 +345,7 @@ impl Rows {
                     list.binary_search_by_key(&(pb as u32), |e| e.0)
                         .ok()
                         .and_then(|i| list.get(i))
-                        .map(|&(_, x, y)| (x, y))
+                        .map(|&(_, x, y)| (x as usize, y as usize))
                 });
                 (st, w)
             }
@@ -929,6 +930,17 @@ fn forward_detail(
 /// The audit as a Markdown table (for pull-request comments), then the internet.
 pub fn markdown(audit: &NetworkAudit) -> String {
     let mut out = String::new();
+    if audit.pairs_listed
+        != pairs_listed(Query {
+            all_pairs: true,
+            ..Query::file()
+        })
+    {
+        let _ = writeln!(
+            out,
+            "_Pairs not listed reach nothing either way (`--all-pairs` lists them)._\n"
+        );
+    }
     let _ = writeln!(out, "| from | to | forward | return | reachable | path |");
     let _ = writeln!(out, "|---|---|---|---|---|---|");
     for p in &audit.pairs {
