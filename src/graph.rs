@@ -176,9 +176,9 @@ impl Graph {
     /// Mermaid `flowchart`: OUs as nested subgraphs, network edges dotted with their
     /// status, access edges solid with the level.
     pub fn mermaid(&self) -> String {
-        let (children, members) = self.ou_tree();
+        let tree = self.ou_tree();
         let mut out = String::from("flowchart LR\n");
-        self.mermaid_ou(None, &children, &members, 1, &mut out);
+        self.ou_lines(None, &tree, 1, &MERMAID_OUS, &mut out);
         for (i, p) in self.principals.iter().enumerate() {
             out.push_str(&format!("  p{i}([\"{}\"])\n", mermaid_text(p)));
         }
@@ -200,38 +200,13 @@ impl Graph {
         out
     }
 
-    fn mermaid_ou(
-        &self,
-        ou: Option<usize>,
-        children: &BTreeMap<Option<usize>, Vec<usize>>,
-        members: &BTreeMap<Option<usize>, Vec<usize>>,
-        depth: usize,
-        out: &mut String,
-    ) {
-        let pad = "  ".repeat(depth);
-        for n in members.get(&ou).map(Vec::as_slice).unwrap_or(&[]) {
-            if let Some((a, name, id, _)) = self.accounts.get(*n) {
-                out.push_str(&format!("{pad}a{a}[\"{}<br/>{id}\"]\n", mermaid_text(name)));
-            }
-        }
-        for child in children.get(&ou).map(Vec::as_slice).unwrap_or(&[]) {
-            let name = self.ous.get(*child).map_or("", |o| o.1.as_str());
-            out.push_str(&format!(
-                "{pad}subgraph ou{child}[\"OU {}\"]\n",
-                mermaid_text(name)
-            ));
-            self.mermaid_ou(Some(*child), children, members, depth + 1, out);
-            out.push_str(&format!("{pad}end\n"));
-        }
-    }
-
     /// Graphviz DOT: OUs as nested clusters, network edges dashed, access edges solid.
     pub fn dot(&self) -> String {
-        let (children, members) = self.ou_tree();
+        let tree = self.ou_tree();
         let mut out = String::from(
             "digraph org {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n  edge [fontname=\"Helvetica\", fontsize=10];\n",
         );
-        self.dot_ou(None, &children, &members, 1, &mut out);
+        self.ou_lines(None, &tree, 1, &DOT_OUS, &mut out);
         for (i, p) in self.principals.iter().enumerate() {
             out.push_str(&format!("  p{i} [label={}, shape=ellipse];\n", dot_text(p)));
         }
@@ -257,34 +232,60 @@ impl Graph {
         out
     }
 
-    fn dot_ou(
+    /// The accounts of `ou` and, nested inside, its child OUs with theirs: the
+    /// syntax's lines for an account, and for opening and closing an OU.
+    fn ou_lines(
         &self,
         ou: Option<usize>,
-        children: &BTreeMap<Option<usize>, Vec<usize>>,
-        members: &BTreeMap<Option<usize>, Vec<usize>>,
+        tree: &OuTree,
         depth: usize,
+        syntax: &OuSyntax,
         out: &mut String,
     ) {
         let pad = "  ".repeat(depth);
-        for n in members.get(&ou).map(Vec::as_slice).unwrap_or(&[]) {
+        for n in tree.1.get(&ou).map(Vec::as_slice).unwrap_or(&[]) {
             if let Some((a, name, id, _)) = self.accounts.get(*n) {
-                out.push_str(&format!(
-                    "{pad}a{a} [label={}];\n",
-                    dot_text(&format!("{name}\n{id}"))
-                ));
+                out.push_str(&(syntax.account)(&pad, *a, name, id));
             }
         }
-        for child in children.get(&ou).map(Vec::as_slice).unwrap_or(&[]) {
+        for child in tree.0.get(&ou).map(Vec::as_slice).unwrap_or(&[]) {
             let name = self.ous.get(*child).map_or("", |o| o.1.as_str());
-            out.push_str(&format!(
-                "{pad}subgraph cluster_ou{child} {{\n{pad}  label={};\n",
-                dot_text(&format!("OU {name}"))
-            ));
-            self.dot_ou(Some(*child), children, members, depth + 1, out);
-            out.push_str(&format!("{pad}}}\n"));
+            out.push_str(&(syntax.open)(&pad, *child, name));
+            self.ou_lines(Some(*child), tree, depth + 1, syntax, out);
+            out.push_str(&(syntax.close)(&pad));
         }
     }
 }
+
+/// How a graph language writes an account (pad, index, name, id) and an OU around
+/// its members (pad, index, name; then the closing line).
+struct OuSyntax {
+    account: fn(&str, usize, &str, &str) -> String,
+    open: fn(&str, usize, &str) -> String,
+    close: fn(&str) -> String,
+}
+
+const MERMAID_OUS: OuSyntax = OuSyntax {
+    account: |pad, a, name, id| format!("{pad}a{a}[\"{}<br/>{id}\"]\n", mermaid_text(name)),
+    open: |pad, ou, name| format!("{pad}subgraph ou{ou}[\"OU {}\"]\n", mermaid_text(name)),
+    close: |pad| format!("{pad}end\n"),
+};
+
+const DOT_OUS: OuSyntax = OuSyntax {
+    account: |pad, a, name, id| {
+        format!(
+            "{pad}a{a} [label={}];\n",
+            dot_text(&format!("{name}\n{id}"))
+        )
+    },
+    open: |pad, ou, name| {
+        format!(
+            "{pad}subgraph cluster_ou{ou} {{\n{pad}  label={};\n",
+            dot_text(&format!("OU {name}"))
+        )
+    },
+    close: |pad| format!("{pad}}}\n"),
+};
 
 /// Mermaid labels are quoted; a quote inside is written as an entity.
 fn mermaid_text(s: &str) -> String {
