@@ -67,7 +67,7 @@ impl Checked {
     /// leaves a compiled org that `diff` still compares), in memory.
     pub fn build_tree(&self) -> Option<emit::Tree> {
         let reports = self.reports()?;
-        Some(self.plan(&reports)?.to_tree())
+        self.plan(&reports)?.to_tree().ok()
     }
 
     /// The gateways' files and the access audit's rows. They are built here, when

@@ -58,7 +58,10 @@ pub fn run(args: &CompileArgs) -> u8 {
         };
         if stale.is_current() {
             if !args.org.report.quiet {
-                println!("{out} is current ({})", plural(tree.len(), "file", "files"));
+                println!(
+                    "{out} is current ({})",
+                    plural(tree.file_count(), "file", "files")
+                );
             }
             return EXIT_OK;
         }
@@ -90,7 +93,7 @@ pub fn run(args: &CompileArgs) -> u8 {
         println!(
             "compiled org `{}` into {out}/: {} ({}, {}, {})",
             model.org.name,
-            plural(tree.len(), "file", "files"),
+            plural(tree.file_count(), "file", "files"),
             plural(
                 desired.permission_sets.len(),
                 "permission set",

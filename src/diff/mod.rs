@@ -21,6 +21,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::emit::{self, Tree};
 use crate::model::{GuardrailRule, Model};
 use serde::Serialize;
+use std::sync::Mutex;
 
 pub use access::{AccessChange, AccessChangeKind, PathChange};
 pub use entities::{Detail, EntityChange, EntityKind, StatementChange};
@@ -57,14 +58,16 @@ impl Side {
     /// about tenfold, and the largest orgs' trees are hundreds of megabytes, held
     /// while the other org is compiled.
     pub fn packed_from_checked(checked: &mut crate::Checked) -> Option<Side> {
-        let mut packed = Tree::new();
+        let packed = Mutex::new(Tree::new());
         let mut side = Side::from_checked_with(checked, |plan| {
-            plan.for_each(|path, bytes| {
-                packed.insert(path.to_string(), lz4_flex::compress_prepend_size(&bytes));
-            });
-            Tree::new()
+            plan.make(emit::MAKERS, |path, bytes| {
+                let small = lz4_flex::compress_prepend_size(&bytes);
+                emit::lock(&packed)?.insert(path.to_string(), small);
+                Ok(())
+            })?;
+            Ok(Tree::new())
         })?;
-        side.packed = packed;
+        side.packed = packed.into_inner().ok()?;
         Some(side)
     }
 
@@ -88,24 +91,30 @@ impl Side {
         match old {
             None => Side::from_checked_with(checked, |plan| plan.to_tree()),
             Some(old) => {
+                let same = Mutex::new(Vec::new());
                 let side = Side::from_checked_with(checked, |plan| {
-                    let mut tree = Tree::new();
-                    plan.for_each(|path, bytes| {
-                        let same = match (old.packed.get(path), old.tree.get(path)) {
+                    let tree = Mutex::new(Tree::new());
+                    plan.make(emit::MAKERS, |path, bytes| {
+                        let unchanged = match (old.packed.get(path), old.tree.get(path)) {
                             (Some(packed), _) => lz4_flex::decompress_size_prepended(packed)
                                 .is_ok_and(|b| b == bytes),
                             (None, Some(b)) => *b == bytes,
                             (None, None) => false,
                         };
-                        if same {
-                            old.packed.remove(path);
-                            old.tree.remove(path);
+                        if unchanged {
+                            emit::lock(&same)?.push(path.to_string());
                         } else {
-                            tree.insert(path.to_string(), bytes);
+                            emit::lock(&tree)?.insert(path.to_string(), bytes);
                         }
-                    });
-                    tree
+                        Ok(())
+                    })?;
+                    tree.into_inner()
+                        .map_err(|_| std::io::Error::other("a worker thread panicked"))
                 });
+                for path in same.into_inner().unwrap_or_default() {
+                    old.packed.remove(&path);
+                    old.tree.remove(&path);
+                }
                 old.unpack();
                 side
             }
@@ -115,7 +124,7 @@ impl Side {
     /// The side of a checked org, its tree made by `make`.
     fn from_checked_with(
         checked: &mut crate::Checked,
-        make: impl FnOnce(&emit::Plan<'_>) -> Tree,
+        make: impl FnOnce(&emit::Plan<'_>) -> std::io::Result<Tree>,
     ) -> Option<Side> {
         if checked.model.is_none()
             || checked
@@ -134,7 +143,7 @@ impl Side {
             .filter(|d| d.severity == Severity::Error && is_guardrail_failure(d))
             .collect();
         let plan = checked.plan(&reports)?;
-        let tree = make(&plan);
+        let tree = make(&plan).ok()?;
         // The audit is written whenever the org has spokes.
         let network_audited = !model.spokes.is_empty();
         Some(Side {

@@ -12,6 +12,8 @@ use crate::network::analysis::Analysis;
 use crate::source::SourceFile;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 pub use write::Tree;
 
 /// The version of the output layout, bumped when a file's shape changes.
@@ -80,12 +82,8 @@ impl<'a> Plan<'a> {
     }
 
     /// How many files the tree has, the manifest included.
-    pub fn len(&self) -> usize {
+    pub fn file_count(&self) -> usize {
         self.files.len() + 1
-    }
-
-    pub fn is_empty(&self) -> bool {
-        false
     }
 
     /// `manifest.json`, from every other file's path and sha256, in path order.
@@ -106,53 +104,74 @@ impl<'a> Plan<'a> {
     }
 
     /// The whole tree in memory (what `diff` compares).
-    pub fn to_tree(&self) -> Tree {
-        let mut tree = Tree::new();
-        self.for_each(|path, bytes| {
-            tree.insert(path.to_string(), bytes);
-        });
-        tree
+    pub fn to_tree(&self) -> std::io::Result<Tree> {
+        let tree = Mutex::new(Tree::new());
+        self.make(MAKERS, |path, bytes| {
+            lock(&tree)?.insert(path.to_string(), bytes);
+            Ok(())
+        })?;
+        tree.into_inner()
+            .map_err(|_| std::io::Error::other("a worker thread panicked"))
     }
 
-    /// Make every file, the manifest last, and hand each to `f` with its path: the
-    /// files are made on two threads, `f` runs on this one, in no set order.
-    pub fn for_each(&self, mut f: impl FnMut(&str, Vec<u8>)) {
-        const MAKERS: usize = 2;
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let mut hashes: Vec<(usize, String)> = Vec::with_capacity(self.files.len());
-        std::thread::scope(|scope| {
-            // A few files in flight at most, so memory stays that of a few files.
-            let (send, receive) = std::sync::mpsc::sync_channel::<(usize, Vec<u8>)>(MAKERS * 4);
-            for _ in 0..MAKERS {
-                let send = send.clone();
-                let next = &next;
-                scope.spawn(move || {
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some((_, make)) = self.files.get(i) else {
-                            return;
-                        };
-                        if send.send((i, make())).is_err() {
-                            return;
+    /// Make every file on `workers` threads and hand each to `f` with its path, in no
+    /// set order, then the manifest (from the files' hashes) last. Workers take files
+    /// one at a time from a shared counter (the audits are a hundred thousand times
+    /// the size of a role file), and each holds one file at a time. The first error
+    /// of `f` is returned once every worker has stopped.
+    pub fn make<F>(&self, workers: usize, f: F) -> std::io::Result<()>
+    where
+        F: Fn(&str, Vec<u8>) -> std::io::Result<()> + Sync,
+    {
+        let next = AtomicUsize::new(0);
+        let failed = std::sync::atomic::AtomicBool::new(false);
+        let results: Vec<std::io::Result<Vec<(usize, String)>>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..workers.max(1))
+                .map(|_| {
+                    scope.spawn(|| -> std::io::Result<Vec<(usize, String)>> {
+                        let mut done = Vec::new();
+                        while !failed.load(Ordering::Relaxed) {
+                            let i = next.fetch_add(1, Ordering::Relaxed);
+                            let Some((path, make)) = self.files.get(i) else {
+                                break;
+                            };
+                            let bytes = make();
+                            let hash = sha256_hex(&bytes);
+                            if let Err(e) = f(path, bytes) {
+                                failed.store(true, Ordering::Relaxed);
+                                return Err(e);
+                            }
+                            done.push((i, hash));
                         }
-                    }
-                });
-            }
-            drop(send);
-            for (i, bytes) in receive {
-                if let Some((path, _)) = self.files.get(i) {
-                    hashes.push((i, sha256_hex(&bytes)));
-                    f(path, bytes);
-                }
-            }
+                        Ok(done)
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
         });
+        let mut hashes = Vec::with_capacity(self.files.len());
+        for r in results {
+            hashes.extend(r?);
+        }
         hashes.sort_unstable_by_key(|(i, _)| *i);
         let hashes: Vec<(&str, String)> = hashes
             .into_iter()
             .filter_map(|(i, h)| self.files.get(i).map(|(p, _)| (p.as_str(), h)))
             .collect();
-        f(MANIFEST, self.manifest(&hashes));
+        f(MANIFEST, self.manifest(&hashes))
     }
+}
+
+/// Threads that make files in memory: one per core of the machines orgc is sized for.
+pub const MAKERS: usize = 2;
+
+/// A lock that a panicked thread left poisoned is an error, not a second panic.
+pub fn lock<T>(m: &Mutex<T>) -> std::io::Result<std::sync::MutexGuard<'_, T>> {
+    m.lock()
+        .map_err(|_| std::io::Error::other("a worker thread panicked"))
 }
 
 /// The hex sha256 of a file's bytes, as the manifest lists it.
@@ -206,11 +225,6 @@ pub fn plan<'a>(outputs: &Outputs<'a>, inputs: &[&SourceFile]) -> Plan<'a> {
         files,
         inputs_sha256: inputs_hash(inputs),
     }
-}
-
-/// Every output file, by relative path, including the manifest, in memory.
-pub fn build_tree(outputs: &Outputs<'_>, inputs: &[&SourceFile]) -> Tree {
-    plan(outputs, inputs).to_tree()
 }
 
 /// `network/<gateway>/…`.

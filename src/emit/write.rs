@@ -7,10 +7,11 @@
 //! the previous tree untouched and removes the half-written one; Unix cannot rename a
 //! directory over a non-empty one, hence the two renames.
 
-use super::{MANIFEST, Plan, sha256_hex};
+use super::{MAKERS, MANIFEST, Plan, lock};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// Relative path (with `/`) → file content.
 pub type Tree = BTreeMap<String, Vec<u8>>;
@@ -82,9 +83,6 @@ fn remove_if_exists(p: &Path) -> std::io::Result<()> {
 /// 32 s, 16 writers 10 s, 64 writers 40 s (they contend).
 const SYNCED_WRITERS: usize = 16;
 
-/// Without syncs, writing is copying into the page cache: one writer per core.
-const UNSYNCED_WRITERS: usize = 2;
-
 /// Make every file of `plan` and write it into the fresh directory `dir`, then the
 /// manifest. A file whose bytes are those of the same path in `previous` is
 /// hard-linked from there instead: recompiling a large org changes few of its tens of
@@ -106,9 +104,9 @@ fn fill(
     for d in &dirs {
         std::fs::create_dir_all(d)?;
     }
-    let put = |rel: &str, content: &[u8]| -> std::io::Result<()> {
+    let put = |rel: &str, content: Vec<u8>| -> std::io::Result<()> {
         if let Some(old) = previous.map(|p| p.join(rel))
-            && same_content(&old, content)
+            && same_content(&old, &content)
             && std::fs::hard_link(&old, dir.join(rel)).is_ok()
         {
             return Ok(());
@@ -120,7 +118,7 @@ fn fill(
             .write(true)
             .create_new(true)
             .open(dir.join(rel))?;
-        f.write_all(content)?;
+        f.write_all(&content)?;
         if durability == Durability::Synced {
             // Every byte reaches the disk before the swap makes the tree visible.
             f.sync_all()?;
@@ -129,60 +127,10 @@ fn fill(
     };
     let writers = match durability {
         Durability::Synced => SYNCED_WRITERS,
-        Durability::Unsynced => UNSYNCED_WRITERS,
+        // Without syncs, writing is copying into the page cache: one writer per core.
+        Durability::Unsynced => MAKERS,
     };
-    let hashes = each_file(plan, writers, |rel, content| put(rel, content))?;
-    put(MANIFEST, &plan.manifest(&hashes))
-}
-
-/// Make every file of `plan` on `workers` threads, handing each to `f` with its
-/// path; returns every path with its sha256, in path order.
-fn each_file<'p, F>(
-    plan: &'p Plan<'_>,
-    workers: usize,
-    f: F,
-) -> std::io::Result<Vec<(&'p str, String)>>
-where
-    F: Fn(&str, &[u8]) -> std::io::Result<()> + Sync,
-{
-    let files: Vec<_> = plan.files().collect();
-    // Files differ in size by orders of magnitude (the audits against one role), so
-    // workers take them one at a time from a shared counter instead of in chunks.
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<std::io::Result<Vec<(usize, String)>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers.max(1))
-            .map(|_| {
-                scope.spawn(|| -> std::io::Result<Vec<(usize, String)>> {
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some((rel, make)) = files.get(i) else {
-                            return Ok(done);
-                        };
-                        let content = make();
-                        f(rel, &content)?;
-                        done.push((i, sha256_hex(&content)));
-                    }
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err(std::io::Error::other("a writer thread panicked")))
-            })
-            .collect()
-    });
-    let mut hashes: Vec<(usize, String)> = Vec::with_capacity(files.len());
-    for r in results {
-        hashes.extend(r?);
-    }
-    hashes.sort_unstable_by_key(|(i, _)| *i);
-    Ok(hashes
-        .into_iter()
-        .filter_map(|(i, h)| files.get(i).map(|(rel, _)| (*rel, h)))
-        .collect())
+    plan.make(writers, put)
 }
 
 /// Whether `path` is a plain file holding exactly `content` (a missing or unreadable
@@ -232,25 +180,19 @@ pub fn compare_tree(out: &Path, plan: &Plan<'_>) -> std::io::Result<Staleness> {
         read_all(out, out, &mut on_disk)?;
     }
     let mut s = Staleness::default();
-    let verdicts = std::sync::Mutex::new(Vec::new());
-    let judge = |rel: &str, content: &[u8]| {
-        let verdict = match on_disk.get(rel) {
-            None => Some(false),
-            Some(c) if c.as_slice() != content => Some(true),
-            Some(_) => None,
+    let verdicts = Mutex::new(Vec::new());
+    plan.make(MAKERS, |rel, content| {
+        let changed = match on_disk.get(rel) {
+            None => false,
+            Some(c) if *c != content => true,
+            Some(_) => return Ok(()),
         };
-        if let Some(changed) = verdict
-            && let Ok(mut v) = verdicts.lock()
-        {
-            v.push((rel.to_string(), changed));
-        }
-    };
-    let hashes = each_file(plan, UNSYNCED_WRITERS, |rel, content| {
-        judge(rel, content);
+        lock(&verdicts)?.push((rel.to_string(), changed));
         Ok(())
     })?;
-    judge(MANIFEST, &plan.manifest(&hashes));
-    let mut verdicts = verdicts.into_inner().unwrap_or_default();
+    let mut verdicts = verdicts
+        .into_inner()
+        .map_err(|_| std::io::Error::other("a worker thread panicked"))?;
     verdicts.sort();
     for (rel, changed) in verdicts {
         if changed {

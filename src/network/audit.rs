@@ -321,35 +321,24 @@ impl Rows {
 
     /// The status of `a` to `b`, and the spoke pair of its witness path.
     fn status(&self, a: usize, b: usize) -> (Status, Option<(SpokeIdx, SpokeIdx)>) {
-        match self {
-            Rows::Spokes(rows) => {
-                let st = rows
-                    .get(a)
-                    .and_then(Option::as_ref)
-                    .and_then(|r| r.get(b).copied())
-                    .unwrap_or(Status::None);
-                (st, (st != Status::None).then_some((a, b)))
-            }
+        let st = self.status_only(a, b);
+        let witness = match self {
+            Rows::Spokes(_) => (st != Status::None).then_some((a, b)),
             Rows::Accounts {
-                position,
-                units,
-                status,
-                witness,
+                position, witness, ..
             } => {
                 let (Some(&pa), Some(&pb)) = (position.get(a), position.get(b)) else {
-                    return (Status::None, None);
+                    return (st, None);
                 };
-                let (pa, pb) = (pa as usize, pb as usize);
-                let st = status.get(pa * units + pb).copied().unwrap_or(Status::None);
-                let w = witness.get(pa).and_then(|list| {
-                    list.binary_search_by_key(&(pb as u32), |e| e.0)
+                witness.get(pa as usize).and_then(|list| {
+                    list.binary_search_by_key(&pb, |e| e.0)
                         .ok()
                         .and_then(|i| list.get(i))
                         .map(|&(_, x, y)| (x as usize, y as usize))
-                });
-                (st, w)
+                })
             }
-        }
+        };
+        (st, witness)
     }
 }
 
