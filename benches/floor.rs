@@ -33,6 +33,9 @@ fn compiled() -> orgc::Checked {
 
 /// What the tree is made of, built outside the measurement.
 struct Parts {
+    /// Each role file's path and content as a JSON value: orgc keeps role files
+    /// serialised, so the floor reads them back to have something to serialise.
+    roles: Vec<(String, serde_json::Value)>,
     network: orgc::compile::NetworkState,
     network_audit: Option<orgc::desired::network::NetworkAudit>,
     access: Vec<orgc::access::AccessJson>,
@@ -40,7 +43,22 @@ struct Parts {
 
 fn parts(checked: &orgc::Checked) -> Parts {
     let model = checked.model.as_ref().unwrap();
+    let desired = checked.desired.as_ref().unwrap();
     Parts {
+        roles: desired
+            .roles
+            .iter()
+            .map(|r| {
+                let path = format!(
+                    "iam/{}/roles/{}.json",
+                    model.accounts[r.account].name, model.roles[r.role].name
+                );
+                (
+                    path,
+                    serde_json::from_slice(r.file.as_deref().unwrap()).unwrap(),
+                )
+            })
+            .collect(),
         network: orgc::compile::network(model, checked.network.as_ref().unwrap()),
         network_audit: orgc::compile::network_audit(model, checked.network.as_ref().unwrap()),
         access: checked
@@ -70,8 +88,8 @@ fn serialise_and_write(desired: &orgc::compile::DesiredState, parts: &Parts, dir
     if let Some(audit) = &parts.network_audit {
         jobs.push(("audit/network.json".into(), audit));
     }
-    for (account, role, file) in &desired.roles {
-        jobs.push((format!("iam/{account}/roles/{role}.json"), file));
+    for (path, file) in &parts.roles {
+        jobs.push((path.clone(), file));
     }
     for (gateway, files) in &parts.network.gateways {
         jobs.push((

@@ -86,6 +86,7 @@ fn compile(bencher: Bencher) {
             &policies,
             &mut sources,
             &mut d,
+            orgc::compile::Want::Output,
             &mut Default::default(),
         ))
     });
@@ -98,9 +99,15 @@ fn audit_access(bencher: Bencher) {
     let mut d = Diagnostics::default();
     let mut sources = p.sources.clone();
     let policies = orgc::compile::PolicySources::load(&sources, &p.template_files, &mut d);
-    let desired =
-        orgc::compile::compile(&m, &policies, &mut sources, &mut d, &mut Default::default())
-            .unwrap();
+    let desired = orgc::compile::compile(
+        &m,
+        &policies,
+        &mut sources,
+        &mut d,
+        orgc::compile::Want::Diagnostics,
+        &mut Default::default(),
+    )
+    .unwrap();
     bencher.bench_local(|| {
         let mut d = Diagnostics::default();
         let report = orgc::access::analyse(&m, &desired, &mut d);
@@ -115,5 +122,5 @@ fn check(bencher: Bencher) {
     let inputs = support::inputs();
     bencher
         .with_inputs(|| inputs.clone())
-        .bench_local_values(|i| black_box(orgc::check(i)));
+        .bench_local_values(|i| black_box(orgc::check_for(i, orgc::compile::Want::Diagnostics)));
 }

@@ -20,6 +20,7 @@ pub mod graph;
 pub mod load;
 pub mod model;
 pub mod network;
+pub mod parallel;
 pub mod parse;
 pub mod policy;
 pub mod resolve;
@@ -93,12 +94,13 @@ impl Checked {
         Some(reports)
     }
 
-    /// Every output file, made on demand, from the desired state and `reports`.
+    /// Every output file, made on demand, from the desired state and `reports`;
+    /// `None` when the org did not compile or was checked for diagnostics alone.
     pub fn plan<'a>(&'a self, reports: &'a Reports) -> Option<emit::Plan<'a>> {
         let (model, net, desired) = (
             self.model.as_ref()?,
             self.network.as_ref()?,
-            self.desired.as_ref()?,
+            self.desired.as_ref().filter(|d| d.role_files)?,
         );
         let inputs: Vec<&source::SourceFile> = self
             .input_files
@@ -128,6 +130,12 @@ pub struct Reports {
 /// Run every check on an org already read into memory, compiling it in memory:
 /// what `validate` reports is exactly what `compile` would refuse.
 pub fn check(inputs: load::Inputs) -> Checked {
+    check_for(inputs, compile::Want::Output)
+}
+
+/// [`check`], keeping only what `want` needs: a check for diagnostics alone does not
+/// keep the role files, and [`Checked::plan`] then has no tree to give.
+pub fn check_for(inputs: load::Inputs, want: compile::Want) -> Checked {
     let mut clock = timings::Stopwatch::default();
     let mut sources = SourceMap::default();
     let mut input_files = Vec::new();
@@ -172,7 +180,14 @@ pub fn check(inputs: load::Inputs) -> Checked {
     if let Some(m) = &model {
         let policies = compile::PolicySources::load(&sources, &template_files, &mut diagnostics);
         clock.lap("templates");
-        desired = compile::compile(m, &policies, &mut sources, &mut diagnostics, &mut clock);
+        desired = compile::compile(
+            m,
+            &policies,
+            &mut sources,
+            &mut diagnostics,
+            want,
+            &mut clock,
+        );
         if let Some(d) = desired.as_ref() {
             let report = access::analyse(m, d, &mut diagnostics);
             clock.lap("access audit");

@@ -176,7 +176,7 @@ impl Graph {
                         let Some(slot) = assume_views.get_mut(from) else {
                             continue;
                         };
-                        let h = slot.get_or_insert_with(|| h.only_action("sts:AssumeRole"));
+                        let h = slot.get_or_insert_with(|| h.assume_view());
                         match h.may_assume(&arn) {
                             MayAssume::Yes => edges[from].push(Edge {
                                 to,
@@ -241,7 +241,7 @@ impl Graph {
     }
 }
 
-pub fn holder(h: &AllHoldings, node: Option<Node>) -> Option<&super::holders::Holdings> {
+pub fn holder<'h, 'a>(h: &'h AllHoldings<'a>, node: Option<Node>) -> Option<&'h Holdings<'a>> {
     match node? {
         Node::PermissionSet { permission_set, .. } => h.permission_sets.get(permission_set),
         Node::Role { role, account } => h.roles.get(&(role, account)),

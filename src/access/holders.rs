@@ -12,35 +12,94 @@ use crate::policy::level::{LevelReport, level_of, managed_policy_level};
 use crate::policy::{Allowance, allows_action_on};
 use crate::spec::AccessLevel;
 use std::collections::HashMap;
-use std::rc::Rc;
+use std::ops::Deref;
+use std::sync::Arc;
 
-/// A policy orgc can read, or one it cannot (a customer-managed policy).
+/// A policy document an identity holds: borrowed from the compiled state or the
+/// embedded AWS-managed policies, or made for the audit (a document reduced to the
+/// statements about one action). Copying the documents of 60,000 role instances
+/// into their holdings, and freeing them again, was a third of the audit's time.
 #[derive(Debug, Clone)]
-pub enum Held {
+pub enum Doc<'a> {
+    Borrowed(&'a PolicyDocument),
+    Made(Arc<PolicyDocument>),
+}
+
+impl Deref for Doc<'_> {
+    type Target = PolicyDocument;
+    fn deref(&self) -> &PolicyDocument {
+        match self {
+            Doc::Borrowed(d) => d,
+            Doc::Made(d) => d,
+        }
+    }
+}
+
+/// The action whose statements decide the edges of the access graph.
+pub const ASSUME_ROLE: &str = "sts:AssumeRole";
+
+/// A policy orgc can read, one it read while compiling and kept only the facts of,
+/// or one it cannot read (a customer-managed policy).
+#[derive(Debug, Clone)]
+pub enum Held<'a> {
     Document {
-        name: String,
-        /// Shared: every instance of a role holds the same AWS-managed documents, and
-        /// copying ReadOnlyAccess into 5,000 holdings cost more than the audit itself.
-        document: Rc<PolicyDocument>,
+        name: &'a str,
+        document: Doc<'a>,
         level: Option<AccessLevel>,
     },
+    Known(&'a PolicyFacts),
     Invisible {
-        name: String,
+        name: &'a str,
     },
+}
+
+/// What the audit needs of a role instance's inline policy, taken when the policy is
+/// compiled: the role files of a large org are tens of thousands of documents, and
+/// keeping them all for the audit was most of the memory `validate` used.
+#[derive(Debug, Clone)]
+pub struct PolicyFacts {
+    pub name: String,
+    /// The document's level, as [`LevelCache::level`] decides it.
+    pub level: Decided,
+    /// The document's statements that may apply to [`ASSUME_ROLE`], when it has any.
+    pub assume: Option<Arc<PolicyDocument>>,
+}
+
+impl PolicyFacts {
+    pub fn of(name: &str, document: &PolicyDocument, cache: &mut LevelCache) -> PolicyFacts {
+        PolicyFacts {
+            name: name.to_string(),
+            level: cache.level(document),
+            assume: assume_statements(document).map(Arc::new),
+        }
+    }
+}
+
+/// `document` reduced to its statements that may apply to [`ASSUME_ROLE`], or `None`
+/// when it has none.
+fn assume_statements(document: &PolicyDocument) -> Option<PolicyDocument> {
+    let statements: Vec<_> = document
+        .statements()
+        .iter()
+        .filter(|s| action_may_apply(s, ASSUME_ROLE))
+        .cloned()
+        .collect();
+    (!statements.is_empty()).then(|| PolicyDocument::new(statements))
 }
 
 /// Everything one identity holds.
 #[derive(Debug, Clone, Default)]
-pub struct Holdings {
-    pub policies: Vec<Held>,
-    pub boundary: Option<Held>,
+pub struct Holdings<'a> {
+    pub policies: Vec<Held<'a>>,
+    pub boundary: Option<Held<'a>>,
 }
 
-/// A level with the actions (or the policy) that decided it.
+/// A level with the actions (or the policy) that decided it. The reasons are shared:
+/// every row of the audit that ends at an identity repeats them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decided {
     pub level: AccessLevel,
-    pub because: Vec<String>,
+    pub because: Arc<[String]>,
 }
 
 /// Whether an identity may assume a role, as far as its own policies say.
@@ -83,7 +142,7 @@ impl LevelCache {
 fn decided(r: LevelReport) -> Decided {
     Decided {
         level: level_from(r.level),
-        because: r.because,
+        because: r.because.into(),
     }
 }
 
@@ -116,25 +175,24 @@ fn signature(doc: &PolicyDocument) -> String {
 }
 
 /// The documents behind managed-policy references, with the org's overrides.
-pub fn managed(model: &Model, refs: &[PolicyRef], cache: &mut LevelCache) -> Vec<Held> {
+pub fn managed<'a>(model: &Model, refs: &[PolicyRef], cache: &mut LevelCache) -> Vec<Held<'a>> {
     refs.iter()
         .filter_map(|r| {
             let resolved =
                 crate::policy::resolve(&r.reference, crate::compile::partition(model)).ok()?;
-            let name = resolved.policy.name.clone();
-            let level =
-                override_for(model, &name, &resolved.policy.path_and_name()).or_else(|| {
-                    let report = managed_policy_level(resolved.policy);
-                    // Job-function policies have fixed levels; others are computed and cached.
-                    if report.fixed {
-                        Some(level_from(report.level))
-                    } else {
-                        Some(cache.level(&resolved.policy.document).level)
-                    }
-                });
+            let name = resolved.policy.name.as_str();
+            let level = override_for(model, name, &resolved.policy.path_and_name()).or_else(|| {
+                let report = managed_policy_level(resolved.policy);
+                // Job-function policies have fixed levels; others are computed and cached.
+                if report.fixed {
+                    Some(level_from(report.level))
+                } else {
+                    Some(cache.level(&resolved.policy.document).level)
+                }
+            });
             Some(Held::Document {
                 name,
-                document: Rc::new(resolved.policy.document.clone()),
+                document: Doc::Borrowed(&resolved.policy.document),
                 level,
             })
         })
@@ -150,7 +208,11 @@ fn override_for(model: &Model, name: &str, path_and_name: &str) -> Option<Access
         .copied()
 }
 
-pub fn boundary(model: &Model, b: Option<&Boundary>, cache: &mut LevelCache) -> Option<Held> {
+pub fn boundary<'a>(
+    model: &Model,
+    b: Option<&'a Boundary>,
+    cache: &mut LevelCache,
+) -> Option<Held<'a>> {
     match b? {
         Boundary::Managed { reference, loc } => managed(
             model,
@@ -162,13 +224,11 @@ pub fn boundary(model: &Model, b: Option<&Boundary>, cache: &mut LevelCache) -> 
         )
         .into_iter()
         .next(),
-        Boundary::CustomerManaged(c) => Some(Held::Invisible {
-            name: c.name.clone(),
-        }),
+        Boundary::CustomerManaged(c) => Some(Held::Invisible { name: &c.name }),
     }
 }
 
-impl Holdings {
+impl<'a> Holdings<'a> {
     /// The holder's level: the highest of its policies, capped by its boundary.
     ///
     /// Rule `orgc::access::unclassified-policy` (warning): a customer-managed policy's
@@ -177,7 +237,7 @@ impl Holdings {
     pub fn level(&self, model: &Model, cache: &mut LevelCache, warn: &mut Vec<String>) -> Decided {
         let mut best = Decided {
             level: AccessLevel::Read,
-            because: Vec::new(),
+            because: Arc::new([]),
         };
         let mut any = false;
         for held in &self.policies {
@@ -192,37 +252,36 @@ impl Holdings {
             if cap.level < best.level {
                 best = Decided {
                     level: cap.level,
-                    because: vec![format!("capped by permissions boundary `{}`", held_name(b))],
+                    because: Arc::new([format!(
+                        "capped by permissions boundary `{}`",
+                        held_name(b)
+                    )]),
                 };
             }
         }
         best
     }
 
-    /// The same holdings with only the statements that may apply to `action`.
+    /// The same holdings with only the statements that may apply to [`ASSUME_ROLE`].
     /// `may_assume` on them answers exactly as on the whole holdings (a statement whose
     /// actions do not match is skipped anyway), but a caller is asked about thousands
     /// of role ARNs, and matching the action against every pattern of a large managed
     /// policy for each of them was most of the audit's time.
-    pub fn only_action(&self, action: &str) -> Holdings {
-        let reduce = |held: &Held| match held {
+    pub fn assume_view(&self) -> Holdings<'a> {
+        let reduce = |held: &Held<'a>| match held {
             Held::Document {
                 name,
                 document,
                 level,
             } => Held::Document {
-                name: name.clone(),
-                document: Rc::new(PolicyDocument::new(
-                    document
-                        .statements()
-                        .iter()
-                        .filter(|s| action_may_apply(s, action))
-                        .cloned()
-                        .collect(),
+                name,
+                document: Doc::Made(Arc::new(
+                    assume_statements(document).unwrap_or_else(|| PolicyDocument::new(Vec::new())),
                 )),
                 level: *level,
             },
-            Held::Invisible { .. } => held.clone(),
+            // Facts hold only these statements already.
+            Held::Known(_) | Held::Invisible { .. } => held.clone(),
         };
         Holdings {
             policies: self.policies.iter().map(reduce).collect(),
@@ -246,16 +305,23 @@ impl Holdings {
     }
 }
 
-fn combine<'a>(held: impl Iterator<Item = &'a Held>, arn: &str) -> MayAssume {
+fn combine<'h, 'a: 'h>(held: impl Iterator<Item = &'h Held<'a>>, arn: &str) -> MayAssume {
     let mut allowed = false;
     let mut invisible = false;
     for h in held {
         match h {
-            Held::Document { document, .. } => {
-                match allows_action_on(document, "sts:AssumeRole", arn) {
-                    Allowance::Denied => return MayAssume::No,
-                    Allowance::Allowed => allowed = true,
-                    Allowance::NotAllowed => {}
+            Held::Document { document, .. } => match allows_action_on(document, ASSUME_ROLE, arn) {
+                Allowance::Denied => return MayAssume::No,
+                Allowance::Allowed => allowed = true,
+                Allowance::NotAllowed => {}
+            },
+            Held::Known(facts) => {
+                if let Some(document) = &facts.assume {
+                    match allows_action_on(document, ASSUME_ROLE, arn) {
+                        Allowance::Denied => return MayAssume::No,
+                        Allowance::Allowed => allowed = true,
+                        Allowance::NotAllowed => {}
+                    }
                 }
             }
             Held::Invisible { .. } => invisible = true,
@@ -270,15 +336,16 @@ fn combine<'a>(held: impl Iterator<Item = &'a Held>, arn: &str) -> MayAssume {
     }
 }
 
-fn held_name(h: &Held) -> &str {
+fn held_name<'a>(h: &Held<'a>) -> &'a str {
     match h {
         Held::Document { name, .. } | Held::Invisible { name } => name,
+        Held::Known(facts) => &facts.name,
     }
 }
 
 fn held_level(
     model: &Model,
-    held: &Held,
+    held: &Held<'_>,
     cache: &mut LevelCache,
     warn: &mut Vec<String>,
 ) -> Decided {
@@ -290,24 +357,25 @@ fn held_level(
         } => match level {
             Some(l) => Decided {
                 level: *l,
-                because: vec![format!("policy `{name}`")],
+                because: Arc::new([format!("policy `{name}`")]),
             },
             None => cache.level(document),
         },
-        Held::Invisible { name } => match model.org.managed_policy_levels.get(name) {
+        Held::Known(facts) => facts.level.clone(),
+        Held::Invisible { name } => match model.org.managed_policy_levels.get(*name) {
             Some(l) => Decided {
                 level: *l,
-                because: vec![format!(
+                because: Arc::new([format!(
                     "customer-managed policy `{name}` (classified in the org)"
-                )],
+                )]),
             },
             None => {
-                warn.push(name.clone());
+                warn.push((*name).to_string());
                 Decided {
                     level: AccessLevel::Admin,
-                    because: vec![format!(
+                    because: Arc::new([format!(
                         "customer-managed policy `{name}`, which orgc cannot see"
-                    )],
+                    )]),
                 }
             }
         },
@@ -315,13 +383,17 @@ fn held_level(
 }
 
 /// The holdings of a permission set and of every role instance, from the compiled state.
-pub struct AllHoldings {
-    pub permission_sets: Vec<Holdings>,
+pub struct AllHoldings<'a> {
+    pub permission_sets: Vec<Holdings<'a>>,
     /// By (role index, account index).
-    pub roles: HashMap<(usize, usize), Holdings>,
+    pub roles: HashMap<(usize, usize), Holdings<'a>>,
 }
 
-pub fn collect(model: &Model, desired: &DesiredState, cache: &mut LevelCache) -> AllHoldings {
+pub fn collect<'a>(
+    model: &'a Model,
+    desired: &'a DesiredState,
+    cache: &mut LevelCache,
+) -> AllHoldings<'a> {
     let inline_ps: HashMap<&str, &PolicyDocument> = desired
         .permission_sets
         .iter()
@@ -338,17 +410,15 @@ pub fn collect(model: &Model, desired: &DesiredState, cache: &mut LevelCache) ->
             let mut policies = managed(model, &ps.managed_policies, cache);
             if let Some(doc) = inline_ps.get(ps.name.as_str()) {
                 policies.push(Held::Document {
-                    name: "inline policy".to_string(),
-                    document: Rc::new((*doc).clone()),
+                    name: "inline policy",
+                    document: Doc::Borrowed(doc),
                     level: None,
                 });
             }
             policies.extend(
                 ps.customer_managed_policies
                     .iter()
-                    .map(|c| Held::Invisible {
-                        name: c.name.clone(),
-                    }),
+                    .map(|c| Held::Invisible { name: &c.name }),
             );
             Holdings {
                 policies,
@@ -356,27 +426,10 @@ pub fn collect(model: &Model, desired: &DesiredState, cache: &mut LevelCache) ->
             }
         })
         .collect();
-    let role_index: HashMap<&str, usize> = model
-        .roles
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.name.as_str(), i))
-        .collect();
-    let account_index: HashMap<&str, usize> = model
-        .accounts
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (a.name.as_str(), i))
-        .collect();
     let mut managed_by_role: HashMap<usize, (Vec<Held>, Option<Held>)> = HashMap::new();
     let mut roles = HashMap::new();
-    for (account, role, file) in &desired.roles {
-        let (Some(&r), Some(&a)) = (
-            role_index.get(role.as_str()),
-            account_index.get(account.as_str()),
-        ) else {
-            continue;
-        };
+    for compiled in &desired.roles {
+        let (r, a) = (compiled.role, compiled.account);
         let Some(model_role) = model.roles.get(r) else {
             continue;
         };
@@ -390,11 +443,7 @@ pub fn collect(model: &Model, desired: &DesiredState, cache: &mut LevelCache) ->
             })
             .clone();
         let mut policies = shared;
-        policies.extend(file.put_role_policy.iter().map(|p| Held::Document {
-            name: p.policy_name.clone(),
-            document: Rc::new(p.policy_document.clone()),
-            level: None,
-        }));
+        policies.extend(compiled.inline.iter().map(Held::Known));
         roles.insert(
             (r, a),
             Holdings {

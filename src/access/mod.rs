@@ -12,15 +12,17 @@ mod holders;
 pub mod report;
 
 pub use guardrail::check_deny_access;
+pub use holders::{LevelCache, PolicyFacts};
 
 use crate::compile::DesiredState;
 use crate::diagnostic::Diagnostics;
 use crate::model::{Model, PrincipalName};
 use crate::spec::AccessLevel;
 use graph::{Graph, Node};
-use holders::{Decided, LevelCache};
+use holders::Decided;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 /// One line of the access audit.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,7 +34,7 @@ pub struct Access {
     pub via: Vec<Node>,
     pub unverified: bool,
     /// The actions or policy that decided the level of the last identity.
-    pub because: Vec<String>,
+    pub because: Arc<[String]>,
 }
 
 /// Everything the audit found.
@@ -58,7 +60,7 @@ pub fn analyse(model: &Model, desired: &DesiredState, diags: &mut Diagnostics) -
                     .map(|h| h.level(model, &mut cache, &mut unclassified))
                     .unwrap_or(Decided {
                         level: AccessLevel::Read,
-                        because: Vec::new(),
+                        because: Arc::new([]),
                     })
             };
             match *n {
@@ -92,66 +94,15 @@ pub fn analyse(model: &Model, desired: &DesiredState, diags: &mut Diagnostics) -
             ));
         }
     }
-    let mut rows = Vec::new();
-    for (principal, start) in starts {
-        // A role instance that may assume nothing reaches only itself: its one row needs
-        // no search. Most of the tens of thousands of role instances of a large org are
-        // such leaves.
-        if let (PrincipalName::Role { .. }, [only]) = (&principal, start.as_slice())
-            && graph.edges.get(only.to).is_some_and(Vec::is_empty)
-        {
-            if let (Some(node), Some(level)) = (graph.nodes.get(only.to), levels.get(only.to)) {
-                rows.push(Access {
-                    principal: principal.clone(),
-                    account: node.account(),
-                    level: level.level,
-                    via: Vec::new(),
-                    unverified: only.unverified,
-                    because: level.because.clone(),
-                });
-            }
-            continue;
+    // Each principal's rows are independent of every other's: they are found on all
+    // cores, and come back in the order of `starts`.
+    let mut rows = crate::parallel::map_chunks(&starts, PRINCIPALS_PER_CHUNK, |part| {
+        let mut rows = Vec::new();
+        for (principal, start) in part {
+            principal_rows(&graph, &levels, principal, start, &mut rows);
         }
-        let reached = graph.reach(&start);
-        let pred: BTreeMap<usize, Option<usize>> =
-            reached.iter().map(|(n, p, _)| (*n, *p)).collect();
-        // Keep, per (account, level), the first node reached: breadth-first order makes
-        // it one with a shortest path.
-        let mut best: BTreeMap<(usize, AccessLevel), (usize, bool)> = BTreeMap::new();
-        for (n, _, unverified) in &reached {
-            let (Some(node), Some(level)) = (graph.nodes.get(*n), levels.get(*n)) else {
-                continue;
-            };
-            best.entry((node.account(), level.level))
-                .or_insert((*n, *unverified));
-        }
-        for ((account, level), (n, unverified)) in best {
-            let mut via = Vec::new();
-            let mut cur = Some(n);
-            while let Some(c) = cur {
-                if let Some(node) = graph.nodes.get(c) {
-                    via.push(*node);
-                }
-                cur = pred.get(&c).copied().flatten();
-                if via.len() > graph.nodes.len() {
-                    break;
-                }
-            }
-            via.reverse();
-            // A role's own row starts at itself; the path names only what it passes through.
-            if matches!(principal, PrincipalName::Role { .. }) {
-                via.remove(0);
-            }
-            rows.push(Access {
-                principal: principal.clone(),
-                account,
-                level,
-                via,
-                unverified,
-                because: levels.get(n).map(|d| d.because.clone()).unwrap_or_default(),
-            });
-        }
-    }
+        rows
+    });
     // By account, level (highest first) and principal name. Each distinct principal's
     // name is built and ranked once; the rows then sort on integers, looked up once per row (the same stable
     // order as comparing the names, without a string per row or per comparison).
@@ -176,6 +127,77 @@ pub fn analyse(model: &Model, desired: &DesiredState, diags: &mut Diagnostics) -
         )
     });
     AccessReport { rows }
+}
+
+/// Principals whose rows one thread finds before taking the next ones: role instances
+/// that assume nothing are a row each, groups may reach thousands of accounts.
+const PRINCIPALS_PER_CHUNK: usize = 256;
+
+/// The rows of one principal entering the graph at `start`: per (account, level) it
+/// reaches, the first node breadth-first search finds there, with its path.
+fn principal_rows(
+    graph: &Graph,
+    levels: &[Decided],
+    principal: &PrincipalName,
+    start: &[graph::Edge],
+    rows: &mut Vec<Access>,
+) {
+    // A role instance that may assume nothing reaches only itself: its one row needs
+    // no search. Most of the tens of thousands of role instances of a large org are
+    // such leaves.
+    if let (PrincipalName::Role { .. }, [only]) = (principal, start)
+        && graph.edges.get(only.to).is_some_and(Vec::is_empty)
+    {
+        if let (Some(node), Some(level)) = (graph.nodes.get(only.to), levels.get(only.to)) {
+            rows.push(Access {
+                principal: principal.clone(),
+                account: node.account(),
+                level: level.level,
+                via: Vec::new(),
+                unverified: only.unverified,
+                because: level.because.clone(),
+            });
+        }
+        return;
+    }
+    let reached = graph.reach(start);
+    let pred: BTreeMap<usize, Option<usize>> = reached.iter().map(|(n, p, _)| (*n, *p)).collect();
+    // Keep, per (account, level), the first node reached: breadth-first order makes
+    // it one with a shortest path.
+    let mut best: BTreeMap<(usize, AccessLevel), (usize, bool)> = BTreeMap::new();
+    for (n, _, unverified) in &reached {
+        let (Some(node), Some(level)) = (graph.nodes.get(*n), levels.get(*n)) else {
+            continue;
+        };
+        best.entry((node.account(), level.level))
+            .or_insert((*n, *unverified));
+    }
+    for ((account, level), (n, unverified)) in best {
+        let mut via = Vec::new();
+        let mut cur = Some(n);
+        while let Some(c) = cur {
+            if let Some(node) = graph.nodes.get(c) {
+                via.push(*node);
+            }
+            cur = pred.get(&c).copied().flatten();
+            if via.len() > graph.nodes.len() {
+                break;
+            }
+        }
+        via.reverse();
+        // A role's own row starts at itself; the path names only what it passes through.
+        if matches!(principal, PrincipalName::Role { .. }) {
+            via.remove(0);
+        }
+        rows.push(Access {
+            principal: principal.clone(),
+            account,
+            level,
+            via,
+            unverified,
+            because: levels.get(n).map(|d| d.because.clone()).unwrap_or_default(),
+        });
+    }
 }
 
 fn principal_sort(model: &Model, p: &PrincipalName) -> String {
@@ -261,7 +283,7 @@ impl Access {
                 .map(|n| step_name(model, *n, self.account))
                 .collect(),
             unverified: self.unverified,
-            because: self.because.clone(),
+            because: self.because.to_vec(),
         }
     }
 }

@@ -82,7 +82,7 @@ fn network(args: &NetworkArgs) -> u8 {
         checked,
         diags: _,
         failed,
-    } = match args.org.check_and_report() {
+    } = match args.org.check_and_report(crate::compile::Want::Diagnostics) {
         Ok(r) => r,
         Err(code) => return code,
     };

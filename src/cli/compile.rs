@@ -27,7 +27,7 @@ pub fn run(args: &CompileArgs) -> u8 {
         checked,
         diags: _,
         failed,
-    } = match args.org.check_and_report() {
+    } = match args.org.check_and_report(crate::compile::Want::Output) {
         Ok(r) => r,
         Err(code) => return code,
     };

@@ -74,12 +74,13 @@ pub struct Reported {
 }
 
 impl OrgArgs {
-    /// What every command that reads an org starts with: read it, check it, print
-    /// its diagnostics. `Err` carries the exit code when it could not be read at all.
-    pub fn check_and_report(&self) -> Result<Reported, u8> {
+    /// What every command that reads an org starts with: read it, check it for what
+    /// the command `want`s, print its diagnostics. `Err` carries the exit code when it
+    /// could not be read at all.
+    pub fn check_and_report(&self, want: crate::compile::Want) -> Result<Reported, u8> {
         let inputs =
             crate::load::read_inputs(&self.org, &self.policies_dir()).map_err(usage_error)?;
-        let checked = crate::check(inputs);
+        let checked = crate::check_for(inputs, want);
         if std::env::var_os("ORGC_TIMINGS").is_some() {
             eprint!("{}", checked.timings.render());
         }

@@ -15,7 +15,7 @@ pub fn run(args: &ValidateArgs) -> u8 {
         checked,
         diags,
         failed,
-    } = match args.org.check_and_report() {
+    } = match args.org.check_and_report(crate::compile::Want::Diagnostics) {
         Ok(r) => r,
         Err(code) => return code,
     };

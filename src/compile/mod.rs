@@ -13,7 +13,8 @@ pub mod trust;
 pub use network::{GatewayFiles, NetworkState, network, network_audit};
 pub use policies::{PolicySources, partition};
 
-use crate::desired::iam::RoleFile;
+pub use roles::CompiledRole;
+
 use crate::desired::identity_center::{AssignmentsFile, PermissionSetFile};
 use crate::diagnostic::Diagnostics;
 use crate::model::Model;
@@ -25,8 +26,19 @@ pub struct DesiredState {
     /// By permission set name.
     pub permission_sets: Vec<(String, PermissionSetFile)>,
     pub assignments: AssignmentsFile,
-    /// (account name, role name, file), sorted.
-    pub roles: Vec<(String, String, RoleFile)>,
+    /// Every role instance, by account then role (name order, as in the model).
+    pub roles: Vec<CompiledRole>,
+    /// Whether the role instances hold their files: only when output was asked for.
+    pub role_files: bool,
+}
+
+/// What a check is for: diagnostics alone (`validate`, the audits), or output too
+/// (`compile`, `diff`). Only output needs every role's file, and at 60,000 role
+/// instances keeping them is most of the memory and time of a check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Want {
+    Diagnostics,
+    Output,
 }
 
 /// Compile the model. Returns `None` when any policy failed its checks.
@@ -35,6 +47,7 @@ pub fn compile(
     policies: &PolicySources,
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
+    want: Want,
     clock: &mut crate::timings::Stopwatch,
 ) -> Option<DesiredState> {
     let before = diags.has_errors();
@@ -44,7 +57,8 @@ pub fn compile(
     clock.lap("permission sets");
     let assignments = identity_center::assignments(model);
     clock.lap("assignments");
-    let roles = roles::roles(model, policies, &mut lints, sources, diags);
+    let role_files = want == Want::Output;
+    let roles = roles::roles(model, policies, role_files, &mut lints, sources, diags);
     clock.lap("roles");
     if diags.has_errors() && !before {
         return None;
@@ -53,5 +67,6 @@ pub fn compile(
         permission_sets,
         assignments,
         roles,
+        role_files,
     })
 }

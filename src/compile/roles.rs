@@ -4,6 +4,7 @@
 use super::lint::{LintCache, Owner, check_acknowledgements, lint_policy};
 use super::policies::{PolicySources, account_context, check_inline_size, diagnostic, managed_arn};
 use super::trust::{self, trust_policy};
+use crate::access::{LevelCache, PolicyFacts};
 use crate::desired::iam::*;
 use crate::desired::tags;
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -13,8 +14,20 @@ use crate::policy::{PolicyKind, check_document, size_without_whitespace};
 use crate::source::SourceMap;
 use std::collections::HashSet;
 
-/// A compiled role instance: (account name, role name, file).
-pub type RoleInstance = (String, String, RoleFile);
+/// One role in one account, compiled.
+#[derive(Debug, Clone)]
+pub struct CompiledRole {
+    /// Index of the account in the model.
+    pub account: usize,
+    /// Index of the role in the model.
+    pub role: usize,
+    /// The role file (`iam/<account>/roles/<role>.json`) as written, when output was
+    /// asked for. The bytes are a fifth of the memory of the typed file, which is
+    /// dropped as soon as it is serialised.
+    pub file: Option<Box<[u8]>>,
+    /// What the access audit needs of the instance's inline policies.
+    pub inline: Vec<PolicyFacts>,
+}
 
 /// Role instances from which the roles are compiled on two threads. Below it a
 /// thread costs more than it saves, and small orgs keep a single, simple order.
@@ -23,10 +36,11 @@ const PARALLEL_FROM: usize = 2_000;
 pub(super) fn roles(
     model: &Model,
     policies: &PolicySources,
+    keep_files: bool,
     lints: &mut LintCache,
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
-) -> Vec<RoleInstance> {
+) -> Vec<CompiledRole> {
     // (account, permission set) of every assignment, asked once per account a
     // permission set is trusted in (a scan of the assignments each time was
     // quadratic: thousands of accounts times hundreds of thousands of assignments).
@@ -39,9 +53,10 @@ pub(super) fn roles(
     let mut out = if instances < PARALLEL_FROM {
         compile_roles(
             model,
-            &model.roles,
+            (0, &model.roles),
             policies,
             &assigned,
+            keep_files,
             lints,
             sources,
             diags,
@@ -69,15 +84,25 @@ pub(super) fn roles(
                 let mut other_lints = LintCache::default();
                 compile_roles(
                     model,
-                    second,
+                    (split, second),
                     policies,
                     &assigned,
+                    keep_files,
                     &mut other_lints,
                     &mut other_sources,
                     &mut other_diags,
                 )
             });
-            let out = compile_roles(model, first, policies, &assigned, lints, sources, diags);
+            let out = compile_roles(
+                model,
+                (0, first),
+                policies,
+                &assigned,
+                keep_files,
+                lints,
+                sources,
+                diags,
+            );
             (out, other.join())
         });
         match other {
@@ -96,35 +121,31 @@ pub(super) fn roles(
         );
         out
     };
-    // Sorted by (account, role) through an index: a role file is large, and sorting
-    // tens of thousands of them in place moved each one many times.
-    let mut order: Vec<usize> = (0..out.len()).collect();
-    order.sort_by(|&i, &j| {
-        let (a, b) = (&out[i], &out[j]);
-        (&a.0, &a.1).cmp(&(&b.0, &b.1))
-    });
-    let mut slots: Vec<Option<RoleInstance>> = out.drain(..).map(Some).collect();
-    order
-        .into_iter()
-        .filter_map(|i| slots.get_mut(i).and_then(Option::take))
-        .collect()
+    // The model keeps accounts and roles in name order, so this is (account name,
+    // role name) order.
+    out.sort_unstable_by_key(|r| (r.account, r.role));
+    out
 }
 
-/// Compile `roles` in order, unsorted.
+/// Compile `roles` (the model's roles from index `first` on) in order, unsorted.
+#[allow(clippy::too_many_arguments)]
 fn compile_roles(
     model: &Model,
-    roles: &[Role],
+    (first, roles): (usize, &[Role]),
     policies: &PolicySources,
     assigned: &HashSet<(usize, usize)>,
+    keep_files: bool,
     lints: &mut LintCache,
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
-) -> Vec<RoleInstance> {
+) -> Vec<CompiledRole> {
     let mut out = Vec::new();
+    let mut levels = LevelCache::default();
     // Each account's template context, built once however many roles it has.
     let mut contexts: Vec<Option<crate::policy::TemplateContext>> =
         vec![None; model.accounts.len()];
-    for role in roles {
+    for (r, role) in roles.iter().enumerate() {
+        let r = first + r;
         // The last trust policy checked for this role and its problems: the policy is
         // the same text in every account unless it names the account.
         let mut last_trust: Option<(String, Vec<crate::policy::Problem>)> = None;
@@ -189,6 +210,7 @@ fn compile_roles(
                 crate::policy::TemplateContext::new(account_context(model, account))
             });
             let mut inline = Vec::new();
+            let mut facts = Vec::new();
             let mut inline_size = 0;
             for (policy_name, t) in &role.inline_policies {
                 let Some(rendered) = policies.render(
@@ -213,6 +235,14 @@ fn compile_roles(
                     diags,
                 );
                 inline_size += rendered.size;
+                facts.push(PolicyFacts::of(
+                    policy_name,
+                    &rendered.document,
+                    &mut levels,
+                ));
+                if !keep_files {
+                    continue;
+                }
                 inline.push(PutRolePolicy {
                     policy_name: policy_name.clone(),
                     template: t.template.clone(),
@@ -228,6 +258,15 @@ fn compile_roles(
                 &role.loc,
                 diags,
             );
+            if !keep_files {
+                out.push(CompiledRole {
+                    account: a,
+                    role: r,
+                    file: None,
+                    inline: facts,
+                });
+                continue;
+            }
             let permissions_boundary = match &role.boundary {
                 Some(Boundary::CustomerManaged(c)) => Some(format!(
                     "{}:iam::{}:policy{}{}",
@@ -238,28 +277,30 @@ fn compile_roles(
                 )),
                 _ => managed_boundary.clone(),
             };
-            out.push((
-                account.name.clone(),
-                role.name.clone(),
-                RoleFile {
-                    account: AccountRef {
-                        name: account.name.clone(),
-                        id: account.id.clone(),
-                    },
-                    create_role: CreateRole {
-                        role_name: role.name.clone(),
-                        path: role.path.clone(),
-                        description: role.description.clone(),
-                        max_session_duration: role.max_session_duration,
-                        permissions_boundary,
-                        tags: tags(&role.tags),
-                        assume_role_policy_document: trust,
-                    },
-                    put_role_policy: inline,
-                    attach_role_policy: attached.clone(),
-                    acknowledged: role.acknowledge.clone(),
+            let file = RoleFile {
+                account: AccountRef {
+                    name: account.name.clone(),
+                    id: account.id.clone(),
                 },
-            ));
+                create_role: CreateRole {
+                    role_name: role.name.clone(),
+                    path: role.path.clone(),
+                    description: role.description.clone(),
+                    max_session_duration: role.max_session_duration,
+                    permissions_boundary,
+                    tags: tags(&role.tags),
+                    assume_role_policy_document: trust,
+                },
+                put_role_policy: inline,
+                attach_role_policy: attached.clone(),
+                acknowledged: role.acknowledge.clone(),
+            };
+            out.push(CompiledRole {
+                account: a,
+                role: r,
+                file: Some(crate::desired::to_json_file(&file).into_boxed_slice()),
+                inline: facts,
+            });
         }
         check_acknowledgements(&owner, &role.loc, diags);
     }

@@ -199,10 +199,17 @@ pub fn plan<'a>(outputs: &Outputs<'a>, inputs: &[&SourceFile]) -> Plan<'a> {
         "audit/access.json".to_string(),
         Box::new(move || to_json_file(&access)),
     ));
-    for (account, role, file) in &state.roles {
+    for compiled in &state.roles {
+        let (Some(account), Some(role), Some(file)) = (
+            outputs.model.accounts.get(compiled.account),
+            outputs.model.roles.get(compiled.role),
+            compiled.file.as_deref(),
+        ) else {
+            continue;
+        };
         files.push((
-            format!("iam/{account}/roles/{role}.json"),
-            Box::new(move || to_json_file(file)),
+            format!("iam/{}/roles/{}.json", account.name, role.name),
+            Box::new(move || file.to_vec()),
         ));
     }
     network_files(&mut files, outputs.network);

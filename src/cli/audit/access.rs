@@ -43,7 +43,7 @@ pub fn run(args: &AccessArgs) -> u8 {
         checked,
         diags: _,
         failed,
-    } = match args.org.check_and_report() {
+    } = match args.org.check_and_report(crate::compile::Want::Diagnostics) {
         Ok(r) => r,
         Err(code) => return code,
     };

@@ -39,7 +39,7 @@ pub fn run(args: &GraphArgs) -> u8 {
         checked,
         diags: _,
         failed,
-    } = match args.org.check_and_report() {
+    } = match args.org.check_and_report(crate::compile::Want::Diagnostics) {
         Ok(r) => r,
         Err(code) => return code,
     };

@@ -1,0 +1,94 @@
+//! Work shared between the machine's cores without changing any answer: items are
+//! handed out in chunks from a shared counter, and the results come back in item
+//! order, exactly as one thread would have produced them.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Threads for the CPU-bound stages. The machines orgc is measured on have two
+/// cores; more threads than cores only add switching.
+pub fn workers() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+}
+
+/// `f` over `items` in chunks of `chunk`, on [`workers`] threads when there is more
+/// than one chunk; the results of all chunks, concatenated in item order.
+///
+/// A panic in a worker is passed on as if it had happened on this thread.
+pub fn map_chunks<T, R, F>(items: &[T], chunk: usize, f: F) -> Vec<R>
+where
+    T: Sync,
+    R: Send,
+    F: Fn(&[T]) -> Vec<R> + Sync,
+{
+    let chunk = chunk.max(1);
+    let chunks = items.len().div_ceil(chunk);
+    let workers = workers().min(chunks);
+    if workers <= 1 {
+        return f(items);
+    }
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done: Vec<(usize, Vec<R>)> = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let start = i.saturating_mul(chunk);
+            let Some(part) = items.get(start..items.len().min(start.saturating_add(chunk))) else {
+                break;
+            };
+            if part.is_empty() {
+                break;
+            }
+            done.push((i, f(part)));
+        }
+        done
+    };
+    let mut parts: Vec<(usize, Vec<R>)> = std::thread::scope(|scope| {
+        let others: Vec<_> = (1..workers).map(|_| scope.spawn(work)).collect();
+        let mut parts = work();
+        for other in others {
+            match other.join() {
+                Ok(p) => parts.extend(p),
+                Err(payload) => std::panic::resume_unwind(payload),
+            }
+        }
+        parts
+    });
+    parts.sort_unstable_by_key(|(i, _)| *i);
+    parts.into_iter().flat_map(|(_, r)| r).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_come_back_in_item_order() {
+        let items: Vec<u32> = (0..10_007).collect();
+        for chunk in [1, 7, 64, 10_007, 20_000] {
+            let out = map_chunks(&items, chunk, |part| part.iter().map(|x| x * 2).collect());
+            let expected: Vec<u32> = items.iter().map(|x| x * 2).collect();
+            assert_eq!(out, expected, "chunk {chunk}");
+        }
+    }
+
+    #[test]
+    fn a_chunk_may_give_any_number_of_results() {
+        let items: Vec<usize> = (0..1_000).collect();
+        let out = map_chunks(&items, 10, |part| {
+            part.iter()
+                .flat_map(|&x| std::iter::repeat_n(x, x % 3))
+                .collect()
+        });
+        let expected: Vec<usize> = items
+            .iter()
+            .flat_map(|&x| std::iter::repeat_n(x, x % 3))
+            .collect();
+        assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn no_items_give_no_results() {
+        let out: Vec<u8> = map_chunks(&[] as &[u8], 4, |p| p.to_vec());
+        assert!(out.is_empty());
+    }
+}
