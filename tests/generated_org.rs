@@ -145,3 +145,63 @@ fn problems_in_roles_compiled_on_both_threads_are_all_reported() {
     let second = validate(dir.path());
     assert_eq!(first.stderr, second.stderr);
 }
+
+/// `validate` and the audits check an org for its diagnostics alone, keeping no role
+/// files; `compile` keeps them. Both must see exactly the same org: the same
+/// diagnostics, the same access audit row for row. Only the output-wanting check can
+/// make a tree, and its tree has every role file.
+#[test]
+fn a_check_for_diagnostics_alone_finds_what_a_check_for_output_finds() {
+    use orgc::compile::Want;
+    let dir = tempfile::tempdir().unwrap();
+    let mut g = org(200, 11, 0.0);
+    // Warnings, so there is something to compare besides silence: every role
+    // acknowledges findings it does not have (and the one that needs it, what it has).
+    for (name, text) in g.org.iter_mut() {
+        if name == "roles.toml" {
+            let acknowledged = "acknowledge = [\"orgc::lint::allow-not-resource\", \"orgc::lint::pass-role-star\"]";
+            *text = text
+                .lines()
+                .filter(|l| !l.starts_with("acknowledge"))
+                .flat_map(|l| {
+                    let header = l.starts_with("[roles.");
+                    [Some(l), header.then_some(acknowledged)]
+                })
+                .flatten()
+                .collect::<Vec<_>>()
+                .join("\n");
+        }
+    }
+    write(dir.path(), &g);
+    let read =
+        || orgc::load::read_inputs(&dir.path().join("org"), &dir.path().join("policies")).unwrap();
+    let lean = orgc::check_for(read(), Want::Diagnostics);
+    let full = orgc::check_for(read(), Want::Output);
+    let rendered = |c: &orgc::Checked| {
+        let diags = c.diagnostics.clone().sorted();
+        orgc::diagnostic::render_json(&diags, &c.sources)
+    };
+    assert!(lean.diagnostics.len() > 10, "{}", rendered(&lean));
+    assert!(!lean.diagnostics.has_errors(), "{}", rendered(&lean));
+    assert_eq!(rendered(&lean), rendered(&full));
+    let rows = |c: &orgc::Checked| {
+        let model = c.model.as_ref().unwrap();
+        let access = c.access.as_ref().unwrap();
+        serde_json::to_string(
+            &access
+                .rows
+                .iter()
+                .map(|r| r.to_json(model))
+                .collect::<Vec<_>>(),
+        )
+        .unwrap()
+    };
+    assert_eq!(rows(&lean), rows(&full));
+    let desired = full.desired.as_ref().unwrap();
+    assert!(desired.roles.len() > 2_000, "roles on one thread only");
+    let reports = lean.reports().unwrap();
+    assert!(lean.plan(&reports).is_none(), "a lean check made a tree");
+    let tree = full.build_tree().unwrap();
+    let role_files = tree.keys().filter(|p| p.starts_with("iam/")).count();
+    assert_eq!(role_files, desired.roles.len());
+}
