@@ -47,23 +47,94 @@ pub struct Graph {
     pub entries: BTreeMap<PrincipalName, Vec<Edge>>,
 }
 
+/// Every possible node's slot in one dense table: permission sets then roles, each by
+/// (entity, account). Walking the slots in order walks the nodes in `Node` order, and
+/// finding a node's index is one array read: hashing hundreds of thousands of nodes
+/// was most of the time to build the graph.
+struct Slots {
+    accounts: usize,
+    permission_sets: usize,
+    /// Node index + 1 per slot; 0 for a node that does not exist.
+    index: Vec<u32>,
+}
+
+impl Slots {
+    fn new(model: &Model) -> Slots {
+        let accounts = model.accounts.len();
+        let permission_sets = model.permission_sets.len();
+        let len = (permission_sets + model.roles.len()).saturating_mul(accounts);
+        Slots {
+            accounts,
+            permission_sets,
+            index: vec![0; len],
+        }
+    }
+
+    fn slot(&self, node: Node) -> Option<usize> {
+        let (entity, account) = match node {
+            Node::PermissionSet {
+                permission_set,
+                account,
+            } => (permission_set, account),
+            Node::Role { role, account } => (self.permission_sets + role, account),
+        };
+        (account < self.accounts).then(|| entity * self.accounts + account)
+    }
+
+    fn node(&self, slot: usize) -> Node {
+        let (entity, account) = (slot / self.accounts, slot % self.accounts);
+        if entity < self.permission_sets {
+            Node::PermissionSet {
+                permission_set: entity,
+                account,
+            }
+        } else {
+            Node::Role {
+                role: entity - self.permission_sets,
+                account,
+            }
+        }
+    }
+
+    fn mark(&mut self, node: Node) {
+        if let Some(slot) = self.slot(node).and_then(|s| self.index.get_mut(s)) {
+            *slot = 1;
+        }
+    }
+
+    /// Number the marked nodes in slot order; the nodes, in that order.
+    fn number(&mut self) -> Vec<Node> {
+        let mut nodes = Vec::new();
+        for i in 0..self.index.len() {
+            if self.index[i] != 0 {
+                nodes.push(self.node(i));
+                self.index[i] = u32::try_from(nodes.len()).unwrap_or(u32::MAX);
+            }
+        }
+        nodes
+    }
+
+    fn get(&self, node: Node) -> Option<usize> {
+        let i = *self.index.get(self.slot(node)?)?;
+        (i != 0).then(|| i as usize - 1)
+    }
+}
+
 impl Graph {
     pub fn build(model: &Model, holdings: &AllHoldings) -> Graph {
-        let mut nodes: Vec<Node> = Vec::new();
-        let mut seen = std::collections::BTreeSet::new();
+        let mut index = Slots::new(model);
         for a in &model.assignments {
-            seen.insert(Node::PermissionSet {
+            index.mark(Node::PermissionSet {
                 permission_set: a.permission_set,
                 account: a.account,
             });
         }
         for (r, role) in model.roles.iter().enumerate() {
             for &account in &role.targets {
-                seen.insert(Node::Role { role: r, account });
+                index.mark(Node::Role { role: r, account });
             }
         }
-        nodes.extend(seen);
-        let index: HashMap<Node, usize> = nodes.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+        let nodes = index.number();
         let mut by_account: HashMap<AccountIdx, Vec<usize>> = HashMap::new();
         for (i, n) in nodes.iter().enumerate() {
             by_account.entry(n.account()).or_default().push(i);
@@ -75,7 +146,7 @@ impl Graph {
                 PrincipalRef::Group(g) => PrincipalName::Group(g),
                 PrincipalRef::User(u) => PrincipalName::User(u),
             };
-            if let Some(&to) = index.get(&Node::PermissionSet {
+            if let Some(to) = index.get(Node::PermissionSet {
                 permission_set: a.permission_set,
                 account: a.account,
             }) {
@@ -90,8 +161,8 @@ impl Graph {
         let mut assume_views: Vec<Option<Holdings>> = vec![None; nodes.len()];
         for (r, role) in model.roles.iter().enumerate() {
             for &target in &role.targets {
-                let (Some(&to), Some(account)) = (
-                    index.get(&Node::Role {
+                let (Some(to), Some(account)) = (
+                    index.get(Node::Role {
                         role: r,
                         account: target,
                     }),
@@ -99,7 +170,8 @@ impl Graph {
                 ) else {
                     continue;
                 };
-                let arn = role_arn(model, role, account);
+                // Made only when some caller is asked about it.
+                let mut arn: Option<String> = None;
                 for t in &role.trust {
                     // Who the entry admits among the graph's nodes, or as a source.
                     let callers: Vec<usize> = match &t.principal {
@@ -109,12 +181,10 @@ impl Graph {
                         } => accounts
                             .iter()
                             .filter_map(|&a| {
-                                index
-                                    .get(&Node::Role {
-                                        role: *caller,
-                                        account: a,
-                                    })
-                                    .copied()
+                                index.get(Node::Role {
+                                    role: *caller,
+                                    account: a,
+                                })
                             })
                             .collect(),
                         TrustPrincipal::PermissionSet {
@@ -123,12 +193,10 @@ impl Graph {
                         } => accounts
                             .iter()
                             .filter_map(|&a| {
-                                index
-                                    .get(&Node::PermissionSet {
-                                        permission_set: *permission_set,
-                                        account: a,
-                                    })
-                                    .copied()
+                                index.get(Node::PermissionSet {
+                                    permission_set: *permission_set,
+                                    account: a,
+                                })
                             })
                             .collect(),
                         TrustPrincipal::Account(a) => {
@@ -177,7 +245,8 @@ impl Graph {
                             continue;
                         };
                         let h = slot.get_or_insert_with(|| h.assume_view());
-                        match h.may_assume(&arn) {
+                        let arn = arn.get_or_insert_with(|| role_arn(model, role, account));
+                        match h.may_assume(arn) {
                             MayAssume::Yes => edges[from].push(Edge {
                                 to,
                                 unverified: false,

@@ -45,7 +45,9 @@ pub enum Held<'a> {
     Document {
         name: &'a str,
         document: Doc<'a>,
-        level: Option<AccessLevel>,
+        /// The level when it is not the document's own (a job-function policy, an
+        /// org override, or a managed policy, whose level names the policy).
+        level: Option<Decided>,
     },
     Known(&'a PolicyFacts),
     Invisible {
@@ -181,19 +183,23 @@ pub fn managed<'a>(model: &Model, refs: &[PolicyRef], cache: &mut LevelCache) ->
             let resolved =
                 crate::policy::resolve(&r.reference, crate::compile::partition(model)).ok()?;
             let name = resolved.policy.name.as_str();
-            let level = override_for(model, name, &resolved.policy.path_and_name()).or_else(|| {
-                let report = managed_policy_level(resolved.policy);
-                // Job-function policies have fixed levels; others are computed and cached.
-                if report.fixed {
-                    Some(level_from(report.level))
-                } else {
-                    Some(cache.level(&resolved.policy.document).level)
-                }
-            });
+            let level =
+                override_for(model, name, &resolved.policy.path_and_name()).unwrap_or_else(|| {
+                    let report = managed_policy_level(resolved.policy);
+                    // Job-function policies have fixed levels; others are computed and cached.
+                    if report.fixed {
+                        level_from(report.level)
+                    } else {
+                        cache.level(&resolved.policy.document).level
+                    }
+                });
             Some(Held::Document {
                 name,
                 document: Doc::Borrowed(&resolved.policy.document),
-                level,
+                level: Some(Decided {
+                    level,
+                    because: Arc::new([format!("policy `{name}`")]),
+                }),
             })
         })
         .collect()
@@ -278,7 +284,7 @@ impl<'a> Holdings<'a> {
                 document: Doc::Made(Arc::new(
                     assume_statements(document).unwrap_or_else(|| PolicyDocument::new(Vec::new())),
                 )),
-                level: *level,
+                level: level.clone(),
             },
             // Facts hold only these statements already.
             Held::Known(_) | Held::Invisible { .. } => held.clone(),
@@ -351,14 +357,9 @@ fn held_level(
 ) -> Decided {
     match held {
         Held::Document {
-            name,
-            document,
-            level,
+            document, level, ..
         } => match level {
-            Some(l) => Decided {
-                level: *l,
-                because: Arc::new([format!("policy `{name}`")]),
-            },
+            Some(decided) => decided.clone(),
             None => cache.level(document),
         },
         Held::Known(facts) => facts.level.clone(),

@@ -21,7 +21,7 @@ use crate::spec::AccessLevel;
 use graph::{Graph, Node};
 use holders::Decided;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// One line of the access audit.
@@ -94,38 +94,34 @@ pub fn analyse(model: &Model, desired: &DesiredState, diags: &mut Diagnostics) -
             ));
         }
     }
+    // Rows are sorted by account, level (highest first) and principal name: each
+    // principal's name is built and ranked once, and its rows carry the rank.
+    let mut by_name: Vec<(String, usize)> = starts
+        .iter()
+        .enumerate()
+        .map(|(i, (p, _))| (principal_name(model, p), i))
+        .collect();
+    by_name.sort_unstable();
+    let mut rank = vec![0; starts.len()];
+    for (r, (_, i)) in by_name.into_iter().enumerate() {
+        if let Some(slot) = rank.get_mut(i) {
+            *slot = r;
+        }
+    }
+    let ranked: Vec<(usize, &(PrincipalName, Vec<graph::Edge>))> =
+        rank.iter().copied().zip(&starts).collect();
     // Each principal's rows are independent of every other's: they are found on all
-    // cores, and come back in the order of `starts`.
-    let mut rows = crate::parallel::map_chunks(&starts, PRINCIPALS_PER_CHUNK, |part| {
+    // cores.
+    let mut rows = crate::parallel::map_chunks(&ranked, PRINCIPALS_PER_CHUNK, |part| {
         let mut rows = Vec::new();
-        for (principal, start) in part {
-            principal_rows(&graph, &levels, principal, start, &mut rows);
+        for &(rank, (principal, start)) in part {
+            principal_rows(&graph, &levels, (rank, principal), start, &mut rows);
         }
         rows
     });
-    // By account, level (highest first) and principal name. Each distinct principal's
-    // name is built and ranked once; the rows then sort on integers, looked up once per row (the same stable
-    // order as comparing the names, without a string per row or per comparison).
-    let mut principals: Vec<&PrincipalName> = rows.iter().map(|r| &r.principal).collect();
-    principals.sort_unstable();
-    principals.dedup();
-    let mut named: Vec<(String, &PrincipalName)> = principals
-        .into_iter()
-        .map(|p| (principal_sort(model, p), p))
-        .collect();
-    named.sort();
-    let rank: HashMap<PrincipalName, usize> = named
-        .into_iter()
-        .enumerate()
-        .map(|(i, (_, p))| (p.clone(), i))
-        .collect();
-    rows.sort_by_cached_key(|a| {
-        (
-            a.account,
-            std::cmp::Reverse(a.level),
-            rank.get(&a.principal).copied().unwrap_or(usize::MAX),
-        )
-    });
+    // A principal has one row per (account, level): the keys are unique.
+    rows.sort_unstable_by_key(|(rank, a)| (a.account, std::cmp::Reverse(a.level), *rank));
+    let rows = rows.into_iter().map(|(_, a)| a).collect();
     AccessReport { rows }
 }
 
@@ -138,9 +134,9 @@ const PRINCIPALS_PER_CHUNK: usize = 256;
 fn principal_rows(
     graph: &Graph,
     levels: &[Decided],
-    principal: &PrincipalName,
+    (rank, principal): (usize, &PrincipalName),
     start: &[graph::Edge],
-    rows: &mut Vec<Access>,
+    rows: &mut Vec<(usize, Access)>,
 ) {
     // A role instance that may assume nothing reaches only itself: its one row needs
     // no search. Most of the tens of thousands of role instances of a large org are
@@ -149,14 +145,17 @@ fn principal_rows(
         && graph.edges.get(only.to).is_some_and(Vec::is_empty)
     {
         if let (Some(node), Some(level)) = (graph.nodes.get(only.to), levels.get(only.to)) {
-            rows.push(Access {
-                principal: principal.clone(),
-                account: node.account(),
-                level: level.level,
-                via: Vec::new(),
-                unverified: only.unverified,
-                because: level.because.clone(),
-            });
+            rows.push((
+                rank,
+                Access {
+                    principal: principal.clone(),
+                    account: node.account(),
+                    level: level.level,
+                    via: Vec::new(),
+                    unverified: only.unverified,
+                    because: level.because.clone(),
+                },
+            ));
         }
         return;
     }
@@ -189,19 +188,18 @@ fn principal_rows(
         if matches!(principal, PrincipalName::Role { .. }) {
             via.remove(0);
         }
-        rows.push(Access {
-            principal: principal.clone(),
-            account,
-            level,
-            via,
-            unverified,
-            because: levels.get(n).map(|d| d.because.clone()).unwrap_or_default(),
-        });
+        rows.push((
+            rank,
+            Access {
+                principal: principal.clone(),
+                account,
+                level,
+                via,
+                unverified,
+                because: levels.get(n).map(|d| d.because.clone()).unwrap_or_default(),
+            },
+        ));
     }
-}
-
-fn principal_sort(model: &Model, p: &PrincipalName) -> String {
-    principal_name(model, p)
 }
 
 /// `group:developers`, `role:deployer@prod`, … as the format writes principals.
