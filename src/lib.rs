@@ -100,7 +100,7 @@ impl Checked {
         let (model, net, desired) = (
             self.model.as_ref()?,
             self.network.as_ref()?,
-            self.desired.as_ref().filter(|d| d.role_files)?,
+            self.desired.as_ref().filter(|d| d.files)?,
         );
         let inputs: Vec<&source::SourceFile> = self
             .input_files

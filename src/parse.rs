@@ -4,7 +4,7 @@
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::schema;
-use crate::source::{FileId, Loc, SourceMap};
+use crate::source::{FileId, Loc, SourceFile, SourceMap};
 use crate::spanned::Spanned;
 use crate::spec::*;
 use crate::toml_json;
@@ -60,39 +60,27 @@ pub struct Spec {
 /// Parse and merge every file of the org. Returns `None` when a file has syntax or
 /// schema errors: semantic checks on a half-read org would only add noise.
 pub fn parse(sources: &SourceMap, diags: &mut Diagnostics) -> Option<Spec> {
+    let tomls: Vec<(FileId, &SourceFile)> = sources
+        .iter()
+        .filter(|(_, f)| f.name.ends_with(".toml"))
+        .collect();
+    // Files are read independently, on all cores, and merged in file order.
+    let read = crate::parallel::map_chunks(&tomls, 1, |part| {
+        part.iter()
+            .map(|&(id, file)| {
+                let mut diags = Diagnostics::default();
+                let org_file = read_file(id, file, &mut diags);
+                (id, org_file, diags)
+            })
+            .collect()
+    });
     let mut files = Vec::new();
     let mut failed = false;
-    for (id, file) in sources.iter() {
-        if !file.name.ends_with(".toml") {
-            continue;
-        }
-        let text: &str = &file.text;
-        let (table, errors) = toml::de::DeTable::parse_recoverable(text);
-        if !errors.is_empty() {
-            failed = true;
-            for d in syntax_diagnostics(id, text, &errors) {
-                diags.push(d);
-            }
-            continue;
-        }
-        let json = toml_json::table_to_json(table.get_ref());
-        let before = diags.len();
-        schema::check_file(id, text, &table, &json, diags);
-        if diags.len() > before {
-            failed = true;
-            continue;
-        }
-        match OrgFile::deserialize(toml::de::Deserializer::from(table)) {
-            Ok(org_file) => files.push((id, org_file)),
-            Err(e) => {
-                // The schema is generated from the same types, so this is rare
-                // (e.g. an integer too large for its field); still a user error.
-                failed = true;
-                diags.push(
-                    Diagnostic::error("orgc::schema::invalid", e.message().to_string())
-                        .at(id, e.span().unwrap_or(0..0)),
-                );
-            }
+    for (id, org_file, file_diags) in read {
+        diags.extend(file_diags);
+        match org_file {
+            Some(f) => files.push((id, f)),
+            None => failed = true,
         }
     }
     if failed {
@@ -103,6 +91,37 @@ pub fn parse(sources: &SourceMap, diags: &mut Diagnostics) -> Option<Spec> {
         merge(&mut spec, id, file, diags);
     }
     Some(spec)
+}
+
+/// One file's syntax and schema checked and its typed contents, or `None` when it has
+/// errors (reported into `diags`).
+fn read_file(id: FileId, file: &SourceFile, diags: &mut Diagnostics) -> Option<OrgFile> {
+    let text: &str = &file.text;
+    let (table, errors) = toml::de::DeTable::parse_recoverable(text);
+    if !errors.is_empty() {
+        for d in syntax_diagnostics(id, text, &errors) {
+            diags.push(d);
+        }
+        return None;
+    }
+    let json = toml_json::table_to_json(table.get_ref());
+    let before = diags.len();
+    schema::check_file(id, text, &table, &json, diags);
+    if diags.len() > before {
+        return None;
+    }
+    match OrgFile::deserialize(toml::de::Deserializer::from(table)) {
+        Ok(org_file) => Some(org_file),
+        Err(e) => {
+            // The schema is generated from the same types, so this is rare
+            // (e.g. an integer too large for its field); still a user error.
+            diags.push(
+                Diagnostic::error("orgc::schema::invalid", e.message().to_string())
+                    .at(id, e.span().unwrap_or(0..0)),
+            );
+            None
+        }
+    }
 }
 
 /// Syntax errors of one file, at most one per line: after a mistake such as an

@@ -28,8 +28,9 @@ pub struct DesiredState {
     pub assignments: AssignmentsFile,
     /// Every role instance, by account then role (name order, as in the model).
     pub roles: Vec<CompiledRole>,
-    /// Whether the role instances hold their files: only when output was asked for.
-    pub role_files: bool,
+    /// Whether the state holds the files (the role files, the assignments file):
+    /// only when output was asked for.
+    pub files: bool,
 }
 
 /// What a check is for: diagnostics alone (`validate`, the audits), or output too
@@ -55,10 +56,15 @@ pub fn compile(
     let permission_sets =
         identity_center::permission_sets(model, policies, &mut lints, sources, diags);
     clock.lap("permission sets");
-    let assignments = identity_center::assignments(model);
+    // The assignments file is output alone: every rule about assignments was checked
+    // when they were resolved.
+    let assignments = match want {
+        Want::Output => identity_center::assignments(model),
+        Want::Diagnostics => AssignmentsFile::default(),
+    };
     clock.lap("assignments");
-    let role_files = want == Want::Output;
-    let roles = roles::roles(model, policies, role_files, &mut lints, sources, diags);
+    let files = want == Want::Output;
+    let roles = roles::roles(model, policies, files, &mut lints, sources, diags);
     clock.lap("roles");
     if diags.has_errors() && !before {
         return None;
@@ -67,6 +73,6 @@ pub fn compile(
         permission_sets,
         assignments,
         roles,
-        role_files,
+        files,
     })
 }

@@ -76,7 +76,7 @@ pub struct PermissionsBoundary {
 }
 
 /// `identity-center/assignments.json`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct AssignmentsFile {
     /// One entry per (principal, permission set, account), sorted by account,
