@@ -150,6 +150,15 @@ fn compile_roles(
         // the same text in every account unless it names the account.
         let mut last_trust: Option<(String, Vec<crate::policy::Problem>)> = None;
         let mut owner = Owner::new(format!("role `{}`", role.name), &role.acknowledge);
+        // A trust policy names the account it is created in only through service
+        // entries (`aws:SourceAccount`). Without them it is the same document in every
+        // account: built and serialised once (when building it reported nothing, so
+        // no diagnostic is lost by not building it again).
+        let same_everywhere = !role
+            .trust
+            .iter()
+            .any(|t| matches!(t.principal, TrustPrincipal::Service(_)));
+        let mut shared_trust: Option<(crate::policy::PolicyDocument, String)> = None;
         check_permission_set_trust(model, role, assigned, diags);
         // Resolved once per role: the ARNs do not depend on the account.
         let mut attached: Vec<AttachRolePolicy> = role
@@ -174,12 +183,26 @@ fn compile_roles(
             let Some(account) = model.accounts.get(a) else {
                 continue;
             };
-            let trust = trust_policy(model, role, account, diags);
+            let fresh = if shared_trust.is_some() {
+                None
+            } else {
+                let before = diags.len();
+                let doc = trust_policy(model, role, account, diags);
+                let text = serde_json::to_string(&doc).unwrap_or_default();
+                if same_everywhere && diags.len() == before {
+                    shared_trust = Some((doc, text));
+                    None
+                } else {
+                    Some((doc, text))
+                }
+            };
+            let Some((trust, text)) = fresh.as_ref().or(shared_trust.as_ref()) else {
+                continue;
+            };
             // An entry that could not be generated has been reported; checking the
             // remainder would only add "empty Statement".
             if trust.statements().len() == role.trust.len() {
-                let text = serde_json::to_string(&trust).unwrap_or_default();
-                check_trust(model, role, &trust, &text, &mut last_trust, diags);
+                check_trust(model, role, trust, text, &mut last_trust, diags);
                 // Statement i was generated from trust entry i.
                 let mut place = |statement: Option<usize>| {
                     let loc = statement
@@ -194,9 +217,9 @@ fn compile_roles(
                 };
                 lint_policy(
                     lints,
-                    &trust,
+                    trust,
                     PolicyKind::Trust,
-                    &text,
+                    text,
                     "trust policy",
                     &mut owner,
                     &mut place,
@@ -289,7 +312,7 @@ fn compile_roles(
                     max_session_duration: role.max_session_duration,
                     permissions_boundary,
                     tags: tags(&role.tags),
-                    assume_role_policy_document: trust,
+                    assume_role_policy_document: trust.clone(),
                 },
                 put_role_policy: inline,
                 attach_role_policy: attached.clone(),
