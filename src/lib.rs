@@ -71,36 +71,24 @@ impl Checked {
         self.plan(&reports)?.to_tree().ok()
     }
 
-    /// The gateways' files and the access audit's rows. They are built here, when
-    /// output is wanted, rather than in [`check`]: they decide nothing `validate`
-    /// reports. (The network audit is made as its file is written.)
+    /// The gateways' files. They are built here, when output is wanted, rather than
+    /// in [`check`]: they decide nothing `validate` reports. (The audits are made as
+    /// their files are written.)
     pub fn reports(&self) -> Option<Reports> {
-        let (model, net, access) = (
-            self.model.as_ref()?,
-            self.network.as_ref()?,
-            self.access.as_ref()?,
-        );
+        let (model, net) = (self.model.as_ref()?, self.network.as_ref()?);
         Some(Reports {
             network: compile::network(model, net),
-            access: access.rows.iter().map(|r| r.to_json(model)).collect(),
         })
-    }
-
-    /// [`Checked::reports`], then the access report is dropped: its rows are all
-    /// that output needs of it, and it is a quarter of the memory of a large org.
-    pub fn take_reports(&mut self) -> Option<Reports> {
-        let reports = self.reports()?;
-        self.access = None;
-        Some(reports)
     }
 
     /// Every output file, made on demand, from the desired state and `reports`;
     /// `None` when the org did not compile or was checked for diagnostics alone.
     pub fn plan<'a>(&'a self, reports: &'a Reports) -> Option<emit::Plan<'a>> {
-        let (model, net, desired) = (
+        let (model, net, desired, access) = (
             self.model.as_ref()?,
             self.network.as_ref()?,
             self.desired.as_ref().filter(|d| d.files)?,
+            self.access.as_ref()?,
         );
         let inputs: Vec<&source::SourceFile> = self
             .input_files
@@ -113,18 +101,16 @@ impl Checked {
                 net,
                 desired,
                 network: &reports.network,
-                access: &reports.access,
+                access: &access.rows,
             },
             &inputs,
         ))
     }
 }
 
-/// What is written beside the desired state: the gateways' files and the access
-/// audit's rows.
+/// What is written beside the desired state and the audits: the gateways' files.
 pub struct Reports {
     pub network: compile::NetworkState,
-    pub access: Vec<access::AccessJson>,
 }
 
 /// Run every check on an org already read into memory, compiling it in memory:

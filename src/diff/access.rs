@@ -10,19 +10,30 @@
 use super::GuardrailState;
 use crate::emit::Tree;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 pub const ACCESS_AUDIT: &str = "audit/access.json";
 
+/// A row as read from the audit file: its strings borrowed from the file where they
+/// have no escapes (the audit of a large org has hundreds of thousands of rows, and
+/// copying each string was most of the time and memory of comparing them).
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
-struct Row {
-    principal: String,
-    account: String,
-    level: String,
-    #[serde(default)]
-    via: Vec<String>,
+struct Row<'a> {
+    #[serde(borrow)]
+    principal: Cow<'a, str>,
+    #[serde(borrow)]
+    account: Cow<'a, str>,
+    #[serde(borrow)]
+    level: Cow<'a, str>,
+    #[serde(default, borrow)]
+    via: Vec<Cow<'a, str>>,
     #[serde(default)]
     unverified: bool,
+}
+
+fn owned(via: &[Cow<'_, str>]) -> Vec<String> {
+    via.iter().map(|v| v.to_string()).collect()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -88,9 +99,9 @@ pub fn rank(level: &str) -> u8 {
     }
 }
 
-type Key = (String, String);
+type Key<'a> = (Cow<'a, str>, Cow<'a, str>);
 
-fn rows(tree: &Tree) -> BTreeMap<Key, Vec<Row>> {
+fn rows(tree: &Tree) -> BTreeMap<Key<'_>, Vec<Row<'_>>> {
     let mut out: BTreeMap<Key, Vec<Row>> = BTreeMap::new();
     let rows: Vec<Row> = tree
         .get(ACCESS_AUDIT)
@@ -105,7 +116,7 @@ fn rows(tree: &Tree) -> BTreeMap<Key, Vec<Row>> {
 }
 
 /// The row with the highest level (the first, when several share it).
-fn top(rows: &[Row]) -> Option<&Row> {
+fn top<'r, 'a>(rows: &'r [Row<'a>]) -> Option<&'r Row<'a>> {
     rows.iter().fold(None, |best: Option<&Row>, r| match best {
         Some(b) if rank(&b.level) >= rank(&r.level) => Some(b),
         _ => Some(r),
@@ -163,12 +174,12 @@ pub fn compare(
         let admin = gain && n.is_some_and(|r| r.level == "admin");
         let guarded_by = guards(&key.1);
         changes.push(AccessChange {
-            principal: key.0.clone(),
-            account: key.1.clone(),
+            principal: key.0.to_string(),
+            account: key.1.to_string(),
             change,
-            old_level: o.map(|r| r.level.clone()),
-            new_level: n.map(|r| r.level.clone()),
-            via: shown.map(|r| r.via.clone()).unwrap_or_default(),
+            old_level: o.map(|r| r.level.to_string()),
+            new_level: n.map(|r| r.level.to_string()),
+            via: shown.map(|r| owned(&r.via)).unwrap_or_default(),
             unverified: shown.is_some_and(|r| r.unverified),
             admin,
             risky: gain && (admin || !guarded_by.is_empty()),
@@ -194,12 +205,14 @@ pub fn compare(
 
 /// Rows of one (principal, account) whose highest level did not change: every
 /// level whose path differs.
-fn path_changes(key: &Key, before: &[Row], after: &[Row]) -> Vec<PathChange> {
-    let by_level = |rows: &[Row]| -> BTreeMap<u8, (String, Vec<String>)> {
+fn path_changes<'r, 'a>(key: &Key, before: &'r [Row<'a>], after: &'r [Row<'a>]) -> Vec<PathChange> {
+    // Borrowed while compared: nearly every key's paths are unchanged.
+    type ByLevel<'r, 'a> = BTreeMap<u8, (&'r str, &'r [Cow<'a, str>])>;
+    fn by_level<'r, 'a>(rows: &'r [Row<'a>]) -> ByLevel<'r, 'a> {
         rows.iter()
-            .map(|r| (rank(&r.level), (r.level.clone(), r.via.clone())))
+            .map(|r| (rank(&r.level), (r.level.as_ref(), r.via.as_slice())))
             .collect()
-    };
+    }
     let (b, a) = (by_level(before), by_level(after));
     let mut levels: Vec<u8> = b.keys().chain(a.keys()).copied().collect();
     levels.sort_by(|x, y| y.cmp(x));
@@ -208,16 +221,16 @@ fn path_changes(key: &Key, before: &[Row], after: &[Row]) -> Vec<PathChange> {
         .into_iter()
         .filter_map(|l| {
             let (o, n) = (b.get(&l), a.get(&l));
-            if o.map(|x| &x.1) == n.map(|x| &x.1) {
+            if o.map(|x| x.1) == n.map(|x| x.1) {
                 return None;
             }
-            let level = o.or(n).map(|x| x.0.clone()).unwrap_or_default();
+            let level = o.or(n).map(|x| x.0.to_string()).unwrap_or_default();
             Some(PathChange {
-                principal: key.0.clone(),
-                account: key.1.clone(),
+                principal: key.0.to_string(),
+                account: key.1.to_string(),
                 level,
-                old_via: o.map(|x| x.1.clone()),
-                new_via: n.map(|x| x.1.clone()),
+                old_via: o.map(|x| owned(x.1)),
+                new_via: n.map(|x| owned(x.1)),
             })
         })
         .collect()

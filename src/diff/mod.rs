@@ -134,7 +134,7 @@ impl Side {
         {
             return None;
         }
-        let reports = checked.take_reports()?;
+        let reports = checked.reports()?;
         let checked = &*checked;
         let model = checked.model.as_ref()?;
         let failures: Vec<&Diagnostic> = checked
@@ -448,6 +448,7 @@ pub fn compare(old: &Side, new: &Side, options: Options) -> Diff {
     let (access, access_paths) =
         access::compare(&old.tree, &new.tree, &old.guardrails, &new.guardrails);
     let (audited, network) = network::compare(&old.tree, &new.tree);
+    let trust = trust::compare(&old.tree, &new.tree);
     let network_audited = audited || old.network_audited || new.network_audited;
     Diff {
         summary: Summary {
@@ -455,7 +456,7 @@ pub fn compare(old: &Side, new: &Side, options: Options) -> Diff {
             access,
             network_audited,
             network,
-            trust: trust::compare(&old.tree, &new.tree),
+            trust,
             entities,
             access_paths,
         },

@@ -4,7 +4,6 @@
 
 pub mod write;
 
-use crate::access::AccessJson;
 use crate::compile::{DesiredState, NetworkState};
 use crate::desired::to_json_file;
 use crate::model::Model;
@@ -41,8 +40,8 @@ pub struct Outputs<'a> {
     pub net: &'a Analysis,
     pub desired: &'a DesiredState,
     pub network: &'a NetworkState,
-    /// The access audit's rows, as `audit/access.json` holds them.
-    pub access: &'a [AccessJson],
+    /// The access audit's rows.
+    pub access: &'a [crate::access::Access],
 }
 
 /// Makes one file's bytes when asked.
@@ -194,10 +193,15 @@ pub fn plan<'a>(outputs: &Outputs<'a>, inputs: &[&SourceFile]) -> Plan<'a> {
         "identity-center/assignments.json".to_string(),
         Box::new(move || to_json_file(assignments)),
     ));
-    let access = outputs.access;
+    let (model, access) = (outputs.model, outputs.access);
     files.push((
         "audit/access.json".to_string(),
-        Box::new(move || to_json_file(&access)),
+        Box::new(move || {
+            to_json_file(&crate::access::RowsJson {
+                model,
+                rows: access,
+            })
+        }),
     ));
     for compiled in &state.roles {
         let (Some(account), Some(role), Some(file)) = (
