@@ -110,7 +110,7 @@ fn audit_access(bencher: Bencher) {
     .unwrap();
     bencher.bench_local(|| {
         let mut d = Diagnostics::default();
-        let report = orgc::access::analyse(&m, &desired, &mut d);
+        let report = orgc::access::analyse(&m, &desired, orgc::access::Rows::All, &mut d);
         orgc::access::check_deny_access(&m, &report, &mut d);
         black_box(report)
     });

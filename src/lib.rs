@@ -175,7 +175,11 @@ pub fn check_for(inputs: load::Inputs, want: compile::Want) -> Checked {
             &mut clock,
         );
         if let Some(d) = desired.as_ref() {
-            let report = access::analyse(m, d, &mut diagnostics);
+            let keep = match want {
+                compile::Want::Diagnostics => access::Rows::Forbidden,
+                compile::Want::Audits | compile::Want::Output => access::Rows::All,
+            };
+            let report = access::analyse(m, d, keep, &mut diagnostics);
             clock.lap("access audit");
             access::check_deny_access(m, &report, &mut diagnostics);
             clock.lap("access guardrails");

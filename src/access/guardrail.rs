@@ -2,7 +2,48 @@
 
 use super::{AccessReport, principal_name, step_name};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::model::{GuardrailRule, Model};
+use crate::model::{GuardrailRule, Model, PrincipalName};
+use crate::spec::AccessLevel;
+
+/// Whether a `deny_access` rule forbids `principal` having `has` on `account`.
+fn forbids(
+    to: &[usize],
+    level: AccessLevel,
+    except: &[PrincipalName],
+    principal: &PrincipalName,
+    account: usize,
+    has: AccessLevel,
+) -> bool {
+    has >= level && to.binary_search(&account).is_ok() && !except.contains(principal)
+}
+
+/// The org's `deny_access` rules, asked of each row as the audit finds it.
+pub struct Forbidden<'a> {
+    rules: Vec<(&'a [usize], AccessLevel, &'a [PrincipalName])>,
+}
+
+impl<'a> Forbidden<'a> {
+    pub fn new(model: &'a Model) -> Self {
+        let rules = model
+            .guardrails
+            .iter()
+            .filter_map(|g| match &g.rule {
+                GuardrailRule::DenyAccess { to, level, except } => {
+                    Some((to.as_slice(), *level, except.as_slice()))
+                }
+                _ => None,
+            })
+            .collect();
+        Forbidden { rules }
+    }
+
+    /// Whether any rule forbids `principal` having `level` on `account`.
+    pub fn any(&self, principal: &PrincipalName, account: usize, level: AccessLevel) -> bool {
+        self.rules
+            .iter()
+            .any(|(to, l, except)| forbids(to, *l, except, principal, account, level))
+    }
+}
 
 /// Rule `orgc::guardrail::deny-access`: fails when a principal not in `except` has
 /// the given level or higher on a selected account, directly or through a chain of
@@ -15,11 +56,7 @@ pub fn check_deny_access(model: &Model, report: &AccessReport, diags: &mut Diagn
         let violations: Vec<_> = report
             .rows
             .iter()
-            .filter(|r| {
-                r.level >= *level
-                    && to.binary_search(&r.account).is_ok()
-                    && !except.contains(&r.principal)
-            })
+            .filter(|r| forbids(to, *level, except, &r.principal, r.account, r.level))
             .collect();
         let Some(first) = violations.first() else {
             continue;

@@ -39,11 +39,30 @@ pub struct Access {
 
 /// Everything the audit found.
 pub struct AccessReport {
+    /// Every row, or with [`Rows::Forbidden`] only those a guardrail forbids.
     pub rows: Vec<Access>,
 }
 
+/// Which rows the audit keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rows {
+    All,
+    /// Only rows some `deny_access` guardrail forbids: all that checking the
+    /// guardrails needs, and the rows of a large org run to hundreds of thousands.
+    Forbidden,
+}
+
 /// Analyse access in a compiled org. Warnings (unclassified policies) go to `diags`.
-pub fn analyse(model: &Model, desired: &DesiredState, diags: &mut Diagnostics) -> AccessReport {
+pub fn analyse(
+    model: &Model,
+    desired: &DesiredState,
+    keep: Rows,
+    diags: &mut Diagnostics,
+) -> AccessReport {
+    let forbidden = guardrail::Forbidden::new(model);
+    let keep = |principal: &PrincipalName, account: usize, level: AccessLevel| {
+        keep == Rows::All || forbidden.any(principal, account, level)
+    };
     let mut cache = LevelCache::default();
     let holdings = holders::collect(model, desired, &mut cache);
     let graph = Graph::build(model, &holdings);
@@ -115,7 +134,7 @@ pub fn analyse(model: &Model, desired: &DesiredState, diags: &mut Diagnostics) -
     let mut rows = crate::parallel::map_chunks(&ranked, PRINCIPALS_PER_CHUNK, |part| {
         let mut rows = Vec::new();
         for &(rank, (principal, start)) in part {
-            principal_rows(&graph, &levels, (rank, principal), start, &mut rows);
+            principal_rows(&graph, &levels, (rank, principal), start, &keep, &mut rows);
         }
         rows
     });
@@ -136,6 +155,7 @@ fn principal_rows(
     levels: &[Decided],
     (rank, principal): (usize, &PrincipalName),
     start: &[graph::Edge],
+    keep: &dyn Fn(&PrincipalName, usize, AccessLevel) -> bool,
     rows: &mut Vec<(usize, Access)>,
 ) {
     // A role instance that may assume nothing reaches only itself: its one row needs
@@ -144,7 +164,9 @@ fn principal_rows(
     if let (PrincipalName::Role { .. }, [only]) = (principal, start)
         && graph.edges.get(only.to).is_some_and(Vec::is_empty)
     {
-        if let (Some(node), Some(level)) = (graph.nodes.get(only.to), levels.get(only.to)) {
+        if let (Some(node), Some(level)) = (graph.nodes.get(only.to), levels.get(only.to))
+            && keep(principal, node.account(), level.level)
+        {
             rows.push((
                 rank,
                 Access {
@@ -172,6 +194,9 @@ fn principal_rows(
             .or_insert((*n, *unverified));
     }
     for ((account, level), (n, unverified)) in best {
+        if !keep(principal, account, level) {
+            continue;
+        }
         let mut via = Vec::new();
         let mut cur = Some(n);
         while let Some(c) = cur {

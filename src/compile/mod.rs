@@ -33,12 +33,15 @@ pub struct DesiredState {
     pub files: bool,
 }
 
-/// What a check is for: diagnostics alone (`validate`, the audits), or output too
-/// (`compile`, `diff`). Only output needs every role's file, and at 60,000 role
-/// instances keeping them is most of the memory and time of a check.
+/// What a check is for: diagnostics alone (`validate`, `audit network`), the access
+/// audit's rows as well (`audit access`, `audit graph`), or output (`compile`,
+/// `diff`). Only output needs every role's file, and at 60,000 role instances keeping
+/// them is most of the memory and time of a check; only an audit of access needs
+/// the rows no guardrail forbids.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Want {
     Diagnostics,
+    Audits,
     Output,
 }
 
@@ -60,7 +63,7 @@ pub fn compile(
     // when they were resolved.
     let assignments = match want {
         Want::Output => identity_center::assignments(model),
-        Want::Diagnostics => AssignmentsFile::default(),
+        Want::Diagnostics | Want::Audits => AssignmentsFile::default(),
     };
     clock.lap("assignments");
     let files = want == Want::Output;

@@ -43,7 +43,7 @@ pub fn run(args: &AccessArgs) -> u8 {
         checked,
         diags: _,
         failed,
-    } = match args.org.check_and_report(crate::compile::Want::Diagnostics) {
+    } = match args.org.check_and_report(crate::compile::Want::Audits) {
         Ok(r) => r,
         Err(code) => return code,
     };

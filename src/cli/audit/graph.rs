@@ -39,7 +39,7 @@ pub fn run(args: &GraphArgs) -> u8 {
         checked,
         diags: _,
         failed,
-    } = match args.org.check_and_report(crate::compile::Want::Diagnostics) {
+    } = match args.org.check_and_report(crate::compile::Want::Audits) {
         Ok(r) => r,
         Err(code) => return code,
     };

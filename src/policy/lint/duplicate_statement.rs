@@ -1,6 +1,7 @@
 //! `orgc::lint::duplicate-statement`: two statements that differ only in their Sid.
 
 use super::support::{Canonical, name_statement};
+use crate::policy::document::{Effect, OneOrMany, Statement};
 use super::{Context, Finding, LintInfo, LintSeverity};
 use std::collections::BTreeMap;
 
@@ -35,8 +36,18 @@ pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     if cx.statements.len() < 2 {
         return;
     }
+    // Statements that compare equal have equal fingerprints; only those that share
+    // one with another statement are put in canonical form (most policies have none).
+    let prints: Vec<Fingerprint> = cx.statements.iter().map(Fingerprint::of).collect();
     let mut first: BTreeMap<Canonical, usize> = BTreeMap::new();
     for (index, statement) in cx.statements() {
+        let shared = prints
+            .iter()
+            .enumerate()
+            .any(|(other, p)| other != index && prints.get(index).is_some_and(|q| p.same(q)));
+        if !shared {
+            continue;
+        }
         let earlier = *first.entry(Canonical::of(statement)).or_insert(index);
         if earlier == index {
             continue;
@@ -55,6 +66,68 @@ pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             )
             .with_help("remove one of the two statements"),
         );
+    }
+}
+
+/// What two statements equal as [`Canonical`] forms must share, made without
+/// allocating: the effect, which elements are present, and the least entry of each
+/// list (compared ignoring case for actions, as the canonical form does), which does
+/// not depend on the order or repetition of the entries.
+#[derive(Debug)]
+struct Fingerprint<'a> {
+    allow: bool,
+    present: [bool; 6],
+    action: Option<&'a str>,
+    not_action: Option<&'a str>,
+    resource: Option<&'a str>,
+    not_resource: Option<&'a str>,
+}
+
+impl<'a> Fingerprint<'a> {
+    fn of(s: &'a Statement) -> Self {
+        let least_ignoring_case = |list: &'a Option<OneOrMany<String>>| {
+            list.as_ref().and_then(|l| {
+                l.iter().map(String::as_str).min_by(|a, b| {
+                    a.bytes()
+                        .map(|c| c.to_ascii_lowercase())
+                        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+                })
+            })
+        };
+        let least = |list: &'a Option<OneOrMany<String>>| {
+            list.as_ref()
+                .and_then(|l| l.iter().map(String::as_str).min())
+        };
+        Fingerprint {
+            allow: s.effect == Effect::Allow,
+            present: [
+                s.principal.is_some(),
+                s.not_principal.is_some(),
+                s.action.is_some(),
+                s.not_action.is_some(),
+                s.resource.is_some(),
+                s.not_resource.is_some(),
+            ],
+            action: least_ignoring_case(&s.action),
+            not_action: least_ignoring_case(&s.not_action),
+            resource: least(&s.resource),
+            not_resource: least(&s.not_resource),
+        }
+    }
+
+    /// Whether two statements may be duplicates. Actions are compared ignoring case:
+    /// the least action of two equal lists may be spelled differently.
+    fn same(&self, other: &Fingerprint<'_>) -> bool {
+        let ignoring_case = |a: Option<&str>, b: Option<&str>| match (a, b) {
+            (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+            (a, b) => a.is_none() && b.is_none(),
+        };
+        self.allow == other.allow
+            && self.present == other.present
+            && ignoring_case(self.action, other.action)
+            && ignoring_case(self.not_action, other.not_action)
+            && self.resource == other.resource
+            && self.not_resource == other.not_resource
     }
 }
 
