@@ -89,6 +89,10 @@ for n in $SIZES; do
     fi
     for c in "${cmds[@]}"; do
         rm -f "$WORK/$c.times"
+        # The previous command's trees are still being written back to disk (and
+        # deleted ones freed); a command measured meanwhile shares the machine with
+        # the kernel doing it. Flushed first, outside the measurement.
+        sync
         for _ in $(seq "$RUNS"); do
             case $c in
                 validate) run_one "$c" "$ORGC" validate "$dir/base/org" --quiet ;;
