@@ -49,18 +49,15 @@ pub(super) fn roles(
         .iter()
         .map(|x| (x.account, x.permission_set))
         .collect();
+    let job = Job {
+        model,
+        policies,
+        assigned: &assigned,
+        keep_files,
+    };
     let instances: usize = model.roles.iter().map(|r| r.targets.len()).sum();
     let mut out = if instances < PARALLEL_FROM {
-        compile_roles(
-            model,
-            (0, &model.roles),
-            policies,
-            &assigned,
-            keep_files,
-            lints,
-            sources,
-            diags,
-        )
+        compile_roles(&job, (0, &model.roles), lints, sources, diags)
     } else {
         // Roles are independent: the first roles up to half the instances on this
         // thread, the rest on another with its own caches, diagnostics and copy of
@@ -83,26 +80,14 @@ pub(super) fn roles(
             let other = scope.spawn(|| {
                 let mut other_lints = LintCache::default();
                 compile_roles(
-                    model,
+                    &job,
                     (split, second),
-                    policies,
-                    &assigned,
-                    keep_files,
                     &mut other_lints,
                     &mut other_sources,
                     &mut other_diags,
                 )
             });
-            let out = compile_roles(
-                model,
-                (0, first),
-                policies,
-                &assigned,
-                keep_files,
-                lints,
-                sources,
-                diags,
-            );
+            let out = compile_roles(&job, (0, first), lints, sources, diags);
             (out, other.join())
         });
         match other {
@@ -127,18 +112,30 @@ pub(super) fn roles(
     out
 }
 
-/// Compile `roles` (the model's roles from index `first` on) in order, unsorted.
-#[allow(clippy::too_many_arguments)]
-fn compile_roles(
-    model: &Model,
-    (first, roles): (usize, &[Role]),
-    policies: &PolicySources,
-    assigned: &HashSet<(usize, usize)>,
+/// What every thread compiling roles reads.
+struct Job<'a> {
+    model: &'a Model,
+    policies: &'a PolicySources,
+    /// (account, permission set) of every assignment.
+    assigned: &'a HashSet<(usize, usize)>,
+    /// Whether each instance's file is kept (serialised).
     keep_files: bool,
+}
+
+/// Compile `roles` (the model's roles from index `first` on) in order, unsorted.
+fn compile_roles(
+    job: &Job<'_>,
+    (first, roles): (usize, &[Role]),
     lints: &mut LintCache,
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
 ) -> Vec<CompiledRole> {
+    let &Job {
+        model,
+        policies,
+        assigned,
+        keep_files,
+    } = job;
     let mut out = Vec::new();
     let mut levels = LevelCache::default();
     // Each account's template context, built once however many roles it has.
