@@ -20,14 +20,28 @@ where
     R: Send,
     F: Fn(&[T]) -> Vec<R> + Sync,
 {
+    map_chunks_with(items, chunk, || (), |(), part| f(part))
+}
+
+/// [`map_chunks`] where each thread keeps state from one chunk to the next (caches),
+/// made by `init` when the thread starts. The state must not change any result: which
+/// thread takes which chunk depends on timing.
+pub fn map_chunks_with<T, S, R, I, F>(items: &[T], chunk: usize, init: I, f: F) -> Vec<R>
+where
+    T: Sync,
+    R: Send,
+    I: Fn() -> S + Sync,
+    F: Fn(&mut S, &[T]) -> Vec<R> + Sync,
+{
     let chunk = chunk.max(1);
     let chunks = items.len().div_ceil(chunk);
     let workers = workers().min(chunks);
     if workers <= 1 {
-        return f(items);
+        return f(&mut init(), items);
     }
     let next = AtomicUsize::new(0);
     let work = || {
+        let mut state = init();
         let mut done: Vec<(usize, Vec<R>)> = Vec::new();
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
@@ -38,7 +52,7 @@ where
             if part.is_empty() {
                 break;
             }
-            done.push((i, f(part)));
+            done.push((i, f(&mut state, part)));
         }
         done
     };
@@ -84,6 +98,27 @@ mod tests {
             .flat_map(|&x| std::iter::repeat_n(x, x % 3))
             .collect();
         assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn each_thread_makes_its_state_once_and_keeps_it() {
+        let made = AtomicUsize::new(0);
+        let items: Vec<usize> = (0..500).collect();
+        let out = map_chunks_with(
+            &items,
+            3,
+            || {
+                made.fetch_add(1, Ordering::Relaxed);
+                Vec::<usize>::new()
+            },
+            |seen, part| {
+                seen.extend(part);
+                part.iter().map(|x| x + 1).collect()
+            },
+        );
+        assert_eq!(out, (1..501).collect::<Vec<_>>());
+        let made = made.into_inner();
+        assert!((1..=workers()).contains(&made), "{made} states made");
     }
 
     #[test]

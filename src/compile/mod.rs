@@ -67,7 +67,7 @@ pub fn compile(
     };
     clock.lap("assignments");
     let files = want == Want::Output;
-    let roles = roles::roles(model, policies, files, &mut lints, sources, diags);
+    let roles = roles::roles(model, policies, files, sources, diags);
     clock.lap("roles");
     if diags.has_errors() && !before {
         return None;

@@ -11,7 +11,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{Boundary, Model, Role, TrustPrincipal};
 use crate::policy::check::thousands;
 use crate::policy::{PolicyKind, check_document, size_without_whitespace};
-use crate::source::SourceMap;
+use crate::source::{FileId, SourceFile, SourceMap};
 use std::collections::HashSet;
 
 /// One role in one account, compiled.
@@ -37,7 +37,6 @@ pub(super) fn roles(
     model: &Model,
     policies: &PolicySources,
     keep_files: bool,
-    lints: &mut LintCache,
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
 ) -> Vec<CompiledRole> {
@@ -55,57 +54,49 @@ pub(super) fn roles(
         assigned: &assigned,
         keep_files,
     };
+    // Roles are independent: each thread takes the next role when it is done with
+    // one (a fixed split left one thread idle for a tenth of the stage), with its own
+    // caches and copy of the source map (rendered texts are added to it for
+    // diagnostics that need them). Each role's instances, diagnostics and texts are
+    // merged in role order, so the result is the same as on one thread.
     let instances: usize = model.roles.iter().map(|r| r.targets.len()).sum();
-    let mut out = if instances < PARALLEL_FROM {
-        compile_roles(&job, (0, &model.roles), lints, sources, diags)
+    let per_chunk = if instances < PARALLEL_FROM {
+        model.roles.len()
     } else {
-        // Roles are independent: the first roles up to half the instances on this
-        // thread, the rest on another with its own caches, diagnostics and copy of
-        // the source map (rendered texts are added to it for diagnostics that need
-        // them); its new files and diagnostics are merged in afterwards, in order.
-        let mut seen = 0;
-        let split = model
-            .roles
-            .iter()
-            .position(|r| {
-                seen += r.targets.len();
-                seen * 2 >= instances
-            })
-            .map_or(model.roles.len(), |i| i + 1);
-        let (first, second) = model.roles.split_at(split);
-        let base = sources.len();
-        let mut other_sources = sources.clone();
-        let mut other_diags = Diagnostics::default();
-        let (mut out, other) = std::thread::scope(|scope| {
-            let other = scope.spawn(|| {
-                let mut other_lints = LintCache::default();
-                compile_roles(
-                    &job,
-                    (split, second),
-                    &mut other_lints,
-                    &mut other_sources,
-                    &mut other_diags,
-                )
-            });
-            let out = compile_roles(&job, (0, first), lints, sources, diags);
-            (out, other.join())
-        });
-        match other {
-            Ok(other) => out.extend(other),
-            // A panic is a bug; it is passed on as if it had happened here.
-            Err(payload) => std::panic::resume_unwind(payload),
-        }
-        let mut moved = std::collections::HashMap::new();
-        for (id, file) in other_sources.iter().skip(base) {
-            moved.insert(id, sources.add(file.clone()));
-        }
+        1
+    };
+    // The largest roles first, so that no thread is left with a large one at the end.
+    let mut indexed: Vec<(usize, &Role)> = model.roles.iter().enumerate().collect();
+    indexed.sort_by_key(|&(r, role)| {
+        let work = role.targets.len() * (1 + role.inline_policies.len());
+        (std::cmp::Reverse(work), r)
+    });
+    let base: &SourceMap = sources;
+    let mut outputs = crate::parallel::map_chunks_with(
+        &indexed,
+        per_chunk,
+        || Worker::new(model, base),
+        |worker, part| {
+            part.iter()
+                .map(|&(r, role)| (r, compile_role(&job, worker, r, role)))
+                .collect()
+        },
+    );
+    outputs.sort_unstable_by_key(|(r, _)| *r);
+    let mut out = Vec::with_capacity(instances);
+    for (_, role) in outputs {
+        let moved: std::collections::HashMap<FileId, FileId> = role
+            .files
+            .into_iter()
+            .map(|(id, file)| (id, sources.add(file)))
+            .collect();
         diags.extend(
-            other_diags
+            role.diags
                 .into_iter()
                 .map(|d| d.remap_files(|id| moved.get(&id).copied().unwrap_or(id))),
         );
-        out
-    };
+        out.extend(role.instances);
+    }
     // The model keeps accounts and roles in name order, so this is (account name,
     // role name) order.
     out.sort_unstable_by_key(|r| (r.account, r.role));
@@ -122,27 +113,53 @@ struct Job<'a> {
     keep_files: bool,
 }
 
-/// Compile `roles` (the model's roles from index `first` on) in order, unsorted.
-fn compile_roles(
-    job: &Job<'_>,
-    (first, roles): (usize, &[Role]),
-    lints: &mut LintCache,
-    sources: &mut SourceMap,
-    diags: &mut Diagnostics,
-) -> Vec<CompiledRole> {
+/// What one thread keeps from one role to the next.
+struct Worker {
+    lints: LintCache,
+    levels: LevelCache,
+    /// Each account's template context, built once however many roles it has.
+    contexts: Vec<Option<crate::policy::TemplateContext>>,
+    sources: SourceMap,
+}
+
+impl Worker {
+    fn new(model: &Model, sources: &SourceMap) -> Worker {
+        Worker {
+            lints: LintCache::default(),
+            levels: LevelCache::default(),
+            contexts: vec![None; model.accounts.len()],
+            sources: sources.clone(),
+        }
+    }
+}
+
+/// One role compiled: its instances, its diagnostics, and the rendered texts they
+/// show (by their id in the thread's source map).
+struct RoleOutput {
+    instances: Vec<CompiledRole>,
+    diags: Diagnostics,
+    files: Vec<(FileId, SourceFile)>,
+}
+
+/// Compile role `r` for every account it targets.
+fn compile_role(job: &Job<'_>, worker: &mut Worker, r: usize, role: &Role) -> RoleOutput {
     let &Job {
         model,
         policies,
         assigned,
         keep_files,
     } = job;
+    let before = worker.sources.len();
+    let mut diags = Diagnostics::default();
+    let diags = &mut diags;
+    let Worker {
+        lints,
+        levels,
+        contexts,
+        sources,
+    } = worker;
     let mut out = Vec::new();
-    let mut levels = LevelCache::default();
-    // Each account's template context, built once however many roles it has.
-    let mut contexts: Vec<Option<crate::policy::TemplateContext>> =
-        vec![None; model.accounts.len()];
-    for (r, role) in roles.iter().enumerate() {
-        let r = first + r;
+    {
         // The last trust policy checked for this role and its problems: the policy is
         // the same text in every account unless it names the account.
         let mut last_trust: Option<(String, Vec<crate::policy::Problem>)> = None;
@@ -255,11 +272,7 @@ fn compile_roles(
                     diags,
                 );
                 inline_size += rendered.size;
-                facts.push(PolicyFacts::of(
-                    policy_name,
-                    &rendered.document,
-                    &mut levels,
-                ));
+                facts.push(PolicyFacts::of(policy_name, &rendered.document, levels));
                 if !keep_files {
                     continue;
                 }
@@ -324,7 +337,16 @@ fn compile_roles(
         }
         check_acknowledgements(&owner, &role.loc, diags);
     }
-    out
+    let files = sources
+        .iter()
+        .skip(before)
+        .map(|(id, file)| (id, file.clone()))
+        .collect();
+    RoleOutput {
+        instances: out,
+        diags: std::mem::take(diags),
+        files,
+    }
 }
 
 /// Every generated trust policy is checked like any policy before it is written.
