@@ -143,15 +143,37 @@ struct RoleOutput {
 
 /// Compile role `r` for every account it targets.
 fn compile_role(job: &Job<'_>, worker: &mut Worker, r: usize, role: &Role) -> RoleOutput {
+    let before = worker.sources.len();
+    let mut diags = Diagnostics::default();
+    let instances = role_instances(job, worker, r, role, &mut diags);
+    let files = worker
+        .sources
+        .iter()
+        .skip(before)
+        .map(|(id, file)| (id, file.clone()))
+        .collect();
+    RoleOutput {
+        instances,
+        diags,
+        files,
+    }
+}
+
+/// The instances of role `r`, one per account it targets, with its problems reported
+/// into `diags`.
+fn role_instances(
+    job: &Job<'_>,
+    worker: &mut Worker,
+    r: usize,
+    role: &Role,
+    diags: &mut Diagnostics,
+) -> Vec<CompiledRole> {
     let &Job {
         model,
         policies,
         assigned,
         keep_files,
     } = job;
-    let before = worker.sources.len();
-    let mut diags = Diagnostics::default();
-    let diags = &mut diags;
     let Worker {
         lints,
         levels,
@@ -159,194 +181,183 @@ fn compile_role(job: &Job<'_>, worker: &mut Worker, r: usize, role: &Role) -> Ro
         sources,
     } = worker;
     let mut out = Vec::new();
-    {
-        // The last trust policy checked for this role and its problems: the policy is
-        // the same text in every account unless it names the account.
-        let mut last_trust: Option<(String, Vec<crate::policy::Problem>)> = None;
-        let mut owner = Owner::new(format!("role `{}`", role.name), &role.acknowledge);
-        // A trust policy names the account it is created in only through service
-        // entries (`aws:SourceAccount`). Without them it is the same document in every
-        // account: built and serialised once (when building it reported nothing, so
-        // no diagnostic is lost by not building it again).
-        let same_everywhere = !role
-            .trust
-            .iter()
-            .any(|t| matches!(t.principal, TrustPrincipal::Service(_)));
-        let mut shared_trust: Option<(crate::policy::PolicyDocument, String)> = None;
-        check_permission_set_trust(model, role, assigned, diags);
-        // Resolved once per role: the ARNs do not depend on the account.
-        let mut attached: Vec<AttachRolePolicy> = role
-            .managed_policies
-            .iter()
-            .filter_map(|r| managed_arn(model, r, diags))
-            .map(|policy_arn| AttachRolePolicy { policy_arn })
-            .collect();
-        attached.sort();
-        attached.dedup();
-        let managed_boundary = match &role.boundary {
-            Some(Boundary::Managed { reference, loc }) => {
-                let r = crate::model::PolicyRef {
-                    reference: reference.clone(),
-                    loc: loc.clone(),
-                };
-                managed_arn(model, &r, diags)
-            }
-            _ => None,
-        };
-        for &a in &role.targets {
-            let Some(account) = model.accounts.get(a) else {
-                continue;
+    // The last trust policy checked for this role and its problems: the policy is
+    // the same text in every account unless it names the account.
+    let mut last_trust: Option<(String, Vec<crate::policy::Problem>)> = None;
+    let mut owner = Owner::new(format!("role `{}`", role.name), &role.acknowledge);
+    // A trust policy names the account it is created in only through service
+    // entries (`aws:SourceAccount`). Without them it is the same document in every
+    // account: built and serialised once (when building it reported nothing, so
+    // no diagnostic is lost by not building it again).
+    let same_everywhere = !role
+        .trust
+        .iter()
+        .any(|t| matches!(t.principal, TrustPrincipal::Service(_)));
+    let mut shared_trust: Option<(crate::policy::PolicyDocument, String)> = None;
+    check_permission_set_trust(model, role, assigned, diags);
+    // Resolved once per role: the ARNs do not depend on the account.
+    let mut attached: Vec<AttachRolePolicy> = role
+        .managed_policies
+        .iter()
+        .filter_map(|r| managed_arn(model, r, diags))
+        .map(|policy_arn| AttachRolePolicy { policy_arn })
+        .collect();
+    attached.sort();
+    attached.dedup();
+    let managed_boundary = match &role.boundary {
+        Some(Boundary::Managed { reference, loc }) => {
+            let r = crate::model::PolicyRef {
+                reference: reference.clone(),
+                loc: loc.clone(),
             };
-            let fresh = if shared_trust.is_some() {
+            managed_arn(model, &r, diags)
+        }
+        _ => None,
+    };
+    for &a in &role.targets {
+        let Some(account) = model.accounts.get(a) else {
+            continue;
+        };
+        let fresh = if shared_trust.is_some() {
+            None
+        } else {
+            let before = diags.len();
+            let doc = trust_policy(model, role, account, diags);
+            let text = serde_json::to_string(&doc).unwrap_or_default();
+            if same_everywhere && diags.len() == before {
+                shared_trust = Some((doc, text));
                 None
             } else {
-                let before = diags.len();
-                let doc = trust_policy(model, role, account, diags);
-                let text = serde_json::to_string(&doc).unwrap_or_default();
-                if same_everywhere && diags.len() == before {
-                    shared_trust = Some((doc, text));
-                    None
-                } else {
-                    Some((doc, text))
-                }
-            };
-            let Some((trust, text)) = fresh.as_ref().or(shared_trust.as_ref()) else {
-                continue;
-            };
-            // An entry that could not be generated has been reported; checking the
-            // remainder would only add "empty Statement".
-            if trust.statements().len() == role.trust.len() {
-                check_trust(model, role, trust, text, &mut last_trust, diags);
-                // Statement i was generated from trust entry i.
-                let mut place = |statement: Option<usize>| {
-                    let loc = statement
-                        .and_then(|i| role.trust.get(i))
-                        .map_or_else(|| role.loc.clone(), |t| t.loc.clone());
-                    Diagnostic::warning("orgc::lint", "")
-                        .at_loc(loc)
-                        .with_note(format!(
-                            "in the trust policy generated for role `{}`",
-                            role.name
-                        ))
-                };
-                lint_policy(
-                    lints,
-                    trust,
-                    PolicyKind::Trust,
-                    text,
-                    "trust policy",
-                    &mut owner,
-                    &mut place,
-                    diags,
-                );
+                Some((doc, text))
             }
-            let Some(context) = contexts.get_mut(a) else {
-                continue;
+        };
+        let Some((trust, text)) = fresh.as_ref().or(shared_trust.as_ref()) else {
+            continue;
+        };
+        // An entry that could not be generated has been reported; checking the
+        // remainder would only add "empty Statement".
+        if trust.statements().len() == role.trust.len() {
+            check_trust(model, role, trust, text, &mut last_trust, diags);
+            // Statement i was generated from trust entry i.
+            let mut place = |statement: Option<usize>| {
+                let loc = statement
+                    .and_then(|i| role.trust.get(i))
+                    .map_or_else(|| role.loc.clone(), |t| t.loc.clone());
+                Diagnostic::warning("orgc::lint", "")
+                    .at_loc(loc)
+                    .with_note(format!(
+                        "in the trust policy generated for role `{}`",
+                        role.name
+                    ))
             };
-            let context = &*context.get_or_insert_with(|| {
-                crate::policy::TemplateContext::new(account_context(model, account))
-            });
-            let mut inline = Vec::new();
-            let mut facts = Vec::new();
-            let mut inline_size = 0;
-            for (policy_name, t) in &role.inline_policies {
-                let Some(rendered) = policies.render(
-                    &t.template,
-                    context,
-                    PolicyKind::Identity,
-                    &t.loc,
-                    &format!("role `{}` in account `{}`", role.name, account.name),
-                    sources,
-                    diags,
-                ) else {
-                    continue;
-                };
-                policies.lint_rendered(
-                    &t.template,
-                    &rendered,
-                    &t.loc,
-                    &format!("role `{}` in account `{}`", role.name, account.name),
-                    &mut owner,
-                    lints,
-                    sources,
-                    diags,
-                );
-                inline_size += rendered.size;
-                facts.push(PolicyFacts::of(policy_name, &rendered.document, levels));
-                if !keep_files {
-                    continue;
-                }
-                inline.push(PutRolePolicy {
-                    policy_name: policy_name.clone(),
-                    template: t.template.clone(),
-                    policy_document: rendered.document,
-                });
-            }
-            check_inline_size(
-                inline_size,
-                &format!(
-                    "together, the inline policies of role `{}` in account `{}` are",
-                    role.name, account.name
-                ),
-                &role.loc,
+            lint_policy(
+                lints,
+                trust,
+                PolicyKind::Trust,
+                text,
+                "trust policy",
+                &mut owner,
+                &mut place,
                 diags,
             );
+        }
+        let Some(context) = contexts.get_mut(a) else {
+            continue;
+        };
+        let context = &*context.get_or_insert_with(|| {
+            crate::policy::TemplateContext::new(account_context(model, account))
+        });
+        let mut inline = Vec::new();
+        let mut facts = Vec::new();
+        let mut inline_size = 0;
+        for (policy_name, t) in &role.inline_policies {
+            let Some(rendered) = policies.render(
+                &t.template,
+                context,
+                PolicyKind::Identity,
+                &t.loc,
+                &format!("role `{}` in account `{}`", role.name, account.name),
+                sources,
+                diags,
+            ) else {
+                continue;
+            };
+            policies.lint_rendered(
+                &t.template,
+                &rendered,
+                &t.loc,
+                &format!("role `{}` in account `{}`", role.name, account.name),
+                &mut owner,
+                lints,
+                sources,
+                diags,
+            );
+            inline_size += rendered.size;
+            facts.push(PolicyFacts::of(policy_name, &rendered.document, levels));
             if !keep_files {
-                out.push(CompiledRole {
-                    account: a,
-                    role: r,
-                    file: None,
-                    inline: facts,
-                });
                 continue;
             }
-            let permissions_boundary = match &role.boundary {
-                Some(Boundary::CustomerManaged(c)) => Some(format!(
-                    "{}:iam::{}:policy{}{}",
-                    model.arn_prefix(),
-                    account.id,
-                    c.path,
-                    c.name
-                )),
-                _ => managed_boundary.clone(),
-            };
-            let file = RoleFile {
-                account: AccountRef {
-                    name: account.name.clone(),
-                    id: account.id.clone(),
-                },
-                create_role: CreateRole {
-                    role_name: role.name.clone(),
-                    path: role.path.clone(),
-                    description: role.description.clone(),
-                    max_session_duration: role.max_session_duration,
-                    permissions_boundary,
-                    tags: tags(&role.tags),
-                    assume_role_policy_document: trust.clone(),
-                },
-                put_role_policy: inline,
-                attach_role_policy: attached.clone(),
-                acknowledged: role.acknowledge.clone(),
-            };
+            inline.push(PutRolePolicy {
+                policy_name: policy_name.clone(),
+                template: t.template.clone(),
+                policy_document: rendered.document,
+            });
+        }
+        check_inline_size(
+            inline_size,
+            &format!(
+                "together, the inline policies of role `{}` in account `{}` are",
+                role.name, account.name
+            ),
+            &role.loc,
+            diags,
+        );
+        if !keep_files {
             out.push(CompiledRole {
                 account: a,
                 role: r,
-                file: Some(crate::desired::to_json_file(&file).into_boxed_slice()),
+                file: None,
                 inline: facts,
             });
+            continue;
         }
-        check_acknowledgements(&owner, &role.loc, diags);
+        let permissions_boundary = match &role.boundary {
+            Some(Boundary::CustomerManaged(c)) => Some(format!(
+                "{}:iam::{}:policy{}{}",
+                model.arn_prefix(),
+                account.id,
+                c.path,
+                c.name
+            )),
+            _ => managed_boundary.clone(),
+        };
+        let file = RoleFile {
+            account: AccountRef {
+                name: account.name.clone(),
+                id: account.id.clone(),
+            },
+            create_role: CreateRole {
+                role_name: role.name.clone(),
+                path: role.path.clone(),
+                description: role.description.clone(),
+                max_session_duration: role.max_session_duration,
+                permissions_boundary,
+                tags: tags(&role.tags),
+                assume_role_policy_document: trust.clone(),
+            },
+            put_role_policy: inline,
+            attach_role_policy: attached.clone(),
+            acknowledged: role.acknowledge.clone(),
+        };
+        out.push(CompiledRole {
+            account: a,
+            role: r,
+            file: Some(crate::desired::to_json_file(&file).into_boxed_slice()),
+            inline: facts,
+        });
     }
-    let files = sources
-        .iter()
-        .skip(before)
-        .map(|(id, file)| (id, file.clone()))
-        .collect();
-    RoleOutput {
-        instances: out,
-        diags: std::mem::take(diags),
-        files,
-    }
+    check_acknowledgements(&owner, &role.loc, diags);
+    out
 }
 
 /// Every generated trust policy is checked like any policy before it is written.
