@@ -33,9 +33,27 @@ where
     I: Fn() -> S + Sync,
     F: Fn(&mut S, &[T]) -> Vec<R> + Sync,
 {
+    map_chunks_on(workers(), items, chunk, init, f)
+}
+
+/// [`map_chunks_with`] on up to `threads` threads, for work that waits on the disk
+/// rather than the cores (writing and syncing files).
+pub fn map_chunks_on<T, S, R, I, F>(
+    threads: usize,
+    items: &[T],
+    chunk: usize,
+    init: I,
+    f: F,
+) -> Vec<R>
+where
+    T: Sync,
+    R: Send,
+    I: Fn() -> S + Sync,
+    F: Fn(&mut S, &[T]) -> Vec<R> + Sync,
+{
     let chunk = chunk.max(1);
     let chunks = items.len().div_ceil(chunk);
-    let workers = workers().min(chunks);
+    let workers = threads.min(chunks);
     if workers <= 1 {
         return f(&mut init(), items);
     }

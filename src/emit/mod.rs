@@ -12,7 +12,6 @@ use crate::source::SourceFile;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 pub use write::Tree;
 
 /// The version of the output layout, bumped when a file's shape changes.
@@ -115,52 +114,50 @@ impl<'a> Plan<'a> {
 
     /// Make every file on `workers` threads and hand each to `f` with its path, in no
     /// set order, then the manifest (from the files' hashes) last. Workers take files
-    /// one at a time from a shared counter (the audits are a hundred thousand times
-    /// the size of a role file), and each holds one file at a time. The first error
-    /// of `f` is returned once every worker has stopped.
+    /// one at a time (the audits are a hundred thousand times the size of a role
+    /// file), and each holds one file at a time. After an error of `f` no further
+    /// file is made, and the first error is returned.
     pub fn make<F>(&self, workers: usize, f: F) -> std::io::Result<()>
     where
         F: Fn(&str, Vec<u8>) -> std::io::Result<()> + Sync,
     {
-        let next = AtomicUsize::new(0);
-        let failed = std::sync::atomic::AtomicBool::new(false);
-        let results: Vec<std::io::Result<Vec<(usize, String)>>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..workers.max(1))
-                .map(|_| {
-                    scope.spawn(|| -> std::io::Result<Vec<(usize, String)>> {
-                        let mut done = Vec::new();
-                        while !failed.load(Ordering::Relaxed) {
-                            let i = next.fetch_add(1, Ordering::Relaxed);
-                            let Some((path, make)) = self.files.get(i) else {
-                                break;
-                            };
-                            let bytes = make();
-                            let hash = sha256_hex(&bytes);
-                            if let Err(e) = f(path, bytes) {
-                                failed.store(true, Ordering::Relaxed);
-                                return Err(e);
-                            }
-                            done.push((i, hash));
+        let first_error: Mutex<Option<std::io::Error>> = Mutex::new(None);
+        let hashes = crate::parallel::map_chunks_on(
+            workers.max(1),
+            &self.files,
+            1,
+            || (),
+            |(), part| {
+                part.iter()
+                    .map(|(path, make)| {
+                        let failed = first_error.lock().map_or(true, |e| e.is_some());
+                        if failed {
+                            return String::new();
                         }
-                        Ok(done)
+                        let bytes = make();
+                        let hash = sha256_hex(&bytes);
+                        if let Err(e) = f(path, bytes)
+                            && let Ok(mut first) = first_error.lock()
+                        {
+                            first.get_or_insert(e);
+                        }
+                        hash
                     })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                .collect()
-        });
-        let mut hashes = Vec::with_capacity(self.files.len());
-        for r in results {
-            hashes.extend(r?);
-        }
-        hashes.sort_unstable_by_key(|(i, _)| *i);
-        let hashes: Vec<(&str, String)> = hashes
-            .into_iter()
-            .filter_map(|(i, h)| self.files.get(i).map(|(p, _)| (p.as_str(), h)))
+                    .collect()
+            },
+        );
+        // In file order, as the files were given.
+        let hashes: Vec<(&str, String)> = self
+            .files
+            .iter()
+            .map(|(path, _)| path.as_str())
+            .zip(hashes)
             .collect();
-        f(MANIFEST, self.manifest(&hashes))
+        match first_error.into_inner() {
+            Ok(None) => f(MANIFEST, self.manifest(&hashes)),
+            Ok(Some(e)) => Err(e),
+            Err(_) => Err(std::io::Error::other("a worker thread panicked")),
+        }
     }
 }
 
