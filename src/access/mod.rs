@@ -279,25 +279,6 @@ pub fn step_name(model: &Model, node: Node, row_account: usize) -> String {
     }
 }
 
-/// The rows as `audit/access.json` lists them, each made into its JSON form only as
-/// it is written: the JSON forms of a large org's hundreds of thousands of rows,
-/// all at once, took more memory than the rows.
-pub struct RowsJson<'a> {
-    pub model: &'a Model,
-    pub rows: &'a [Access],
-}
-
-impl Serialize for RowsJson<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq;
-        let mut seq = serializer.serialize_seq(Some(self.rows.len()))?;
-        for r in self.rows {
-            seq.serialize_element(&r.to_json(self.model))?;
-        }
-        seq.end()
-    }
-}
-
 /// The JSON form of a row, as the CLI contract writes it.
 #[derive(Debug, Clone, Serialize)]
 pub struct AccessJson {

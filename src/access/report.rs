@@ -1,9 +1,10 @@
 //! The access audit for people and programs: filtering, and the text, Markdown and
 //! JSON forms of `orgc audit access`.
 
-use super::{AccessJson, AccessReport};
+use super::{Access, AccessJson, AccessReport};
 use crate::model::Model;
 use crate::spec::AccessLevel;
+use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// Which rows to show.
@@ -15,17 +16,58 @@ pub struct Filter {
     pub level: Option<AccessLevel>,
 }
 
+impl Filter {
+    /// Whether a row passes, decided on the row itself: only the principal filter
+    /// needs a name made, and only for rows the others let through.
+    fn passes(&self, model: &Model, r: &Access) -> bool {
+        self.level.is_none_or(|l| r.level >= l)
+            && self
+                .account
+                .as_ref()
+                .is_none_or(|a| model.accounts.get(r.account).is_some_and(|x| &x.name == a))
+            && self
+                .principal
+                .as_ref()
+                .is_none_or(|p| &super::principal_name(model, &r.principal) == p)
+    }
+}
+
 /// The rows that pass the filter, in the report's order (by account, highest level
 /// first, then principal).
 pub fn select(model: &Model, report: &AccessReport, f: &Filter) -> Vec<AccessJson> {
     report
         .rows
         .iter()
-        .filter(|r| f.level.is_none_or(|l| r.level >= l))
+        .filter(|r| f.passes(model, r))
         .map(|r| r.to_json(model))
-        .filter(|r| f.account.as_ref().is_none_or(|a| &r.account == a))
-        .filter(|r| f.principal.as_ref().is_none_or(|p| &r.principal == p))
         .collect()
+}
+
+/// The rows that pass a filter as a JSON list (`audit/access.json`, `audit access
+/// --format json`), each row made into its JSON form only as it is written: all of a
+/// large org's hundreds of thousands of rows in JSON form at once took more memory,
+/// and longer, than the rows.
+pub struct JsonRows<'a> {
+    pub model: &'a Model,
+    pub rows: &'a [Access],
+    pub filter: &'a Filter,
+}
+
+impl Serialize for JsonRows<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        // The length is not known before filtering; serde_json writes the same text
+        // either way.
+        let mut seq = serializer.serialize_seq(None)?;
+        for r in self
+            .rows
+            .iter()
+            .filter(|r| self.filter.passes(self.model, r))
+        {
+            seq.serialize_element(&r.to_json(self.model))?;
+        }
+        seq.end()
+    }
 }
 
 fn via_text(r: &AccessJson) -> String {
@@ -87,10 +129,4 @@ pub fn markdown(rows: &[AccessJson]) -> String {
         out.push('\n');
     }
     out
-}
-
-pub fn json(rows: &[AccessJson]) -> String {
-    let mut s = serde_json::to_string_pretty(rows).unwrap_or_else(|_| "[]".to_string());
-    s.push('\n');
-    s
 }

@@ -194,9 +194,10 @@ pub fn plan<'a>(outputs: &Outputs<'a>, inputs: &[&SourceFile]) -> Plan<'a> {
     files.push((
         "audit/access.json".to_string(),
         Box::new(move || {
-            to_json_file(&crate::access::RowsJson {
+            to_json_file(&crate::access::report::JsonRows {
                 model,
                 rows: access,
+                filter: &crate::access::report::Filter::default(),
             })
         }),
     ));

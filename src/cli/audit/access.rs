@@ -4,6 +4,7 @@ use crate::access::report::{self, Filter};
 use crate::cli::{EXIT_FAILED, EXIT_OK, OrgArgs, usage_error};
 use crate::spec::AccessLevel;
 use clap::{Args, ValueEnum};
+use std::io::Write;
 
 #[derive(Debug, Args)]
 pub struct AccessArgs {
@@ -68,12 +69,32 @@ pub fn run(args: &AccessArgs) -> u8 {
             LevelArg::Admin => AccessLevel::Admin,
         }),
     };
-    let rows = report::select(model, audit, &filter);
-    let text = match args.format {
-        AccessFormat::Text => report::text(&rows),
-        AccessFormat::Json => report::json(&rows),
-        AccessFormat::Markdown => report::markdown(&rows),
-    };
-    print!("{text}");
+    match args.format {
+        AccessFormat::Text => print!("{}", report::text(&report::select(model, audit, &filter))),
+        AccessFormat::Markdown => {
+            print!(
+                "{}",
+                report::markdown(&report::select(model, audit, &filter))
+            );
+        }
+        // Streamed: a large org's audit is hundreds of thousands of rows.
+        AccessFormat::Json => {
+            let rows = report::JsonRows {
+                model,
+                rows: &audit.rows,
+                filter: &filter,
+            };
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let written = serde_json::to_writer_pretty(&mut out, &rows)
+                .map_err(std::io::Error::from)
+                .and_then(|()| out.write_all(b"\n"))
+                .and_then(|()| out.flush());
+            if let Err(e) = written
+                && e.kind() != std::io::ErrorKind::BrokenPipe
+            {
+                return usage_error(format!("could not print the audit: {e}"));
+            }
+        }
+    }
     if failed { EXIT_FAILED } else { EXIT_OK }
 }
