@@ -10,6 +10,29 @@ pub fn workers() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
 }
 
+/// `other` on a thread of its own while `here` runs on this one, when the machine has
+/// more than one core (else one after the other); both results. For independent
+/// stages, each of which runs on one core.
+///
+/// A panic in `other` is passed on as if it had happened on this thread.
+pub fn beside<A, B>(other: impl FnOnce() -> A + Send, here: impl FnOnce() -> B) -> (A, B)
+where
+    A: Send,
+{
+    if workers() < 2 {
+        let a = other();
+        return (a, here());
+    }
+    std::thread::scope(|s| {
+        let handle = s.spawn(other);
+        let b = here();
+        match handle.join() {
+            Ok(a) => (a, b),
+            Err(payload) => std::panic::resume_unwind(payload),
+        }
+    })
+}
+
 /// `f` over `items` in chunks of `chunk`, on [`workers`] threads when there is more
 /// than one chunk; the results of all chunks, concatenated in item order.
 ///
@@ -92,6 +115,13 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn beside_returns_both_results() {
+        let items: Vec<u64> = (0..1_000).collect();
+        let (a, b) = beside(|| items.iter().sum::<u64>(), || items.len());
+        assert_eq!((a, b), (499_500, 1_000));
+    }
 
     #[test]
     fn results_come_back_in_item_order() {

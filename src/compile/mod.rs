@@ -54,7 +54,8 @@ pub fn compile(
     want: Want,
     clock: &mut crate::timings::Stopwatch,
 ) -> Option<DesiredState> {
-    let before = diags.has_errors();
+    // Errors already reported (by other stages) do not count: only this stage's own.
+    let errors_before = diags.count(crate::diagnostic::Severity::Error);
     let mut lints = lint::LintCache::default();
     let permission_sets =
         identity_center::permission_sets(model, policies, &mut lints, sources, diags);
@@ -69,7 +70,7 @@ pub fn compile(
     let files = want == Want::Output;
     let roles = roles::roles(model, policies, files, sources, diags);
     clock.lap("roles");
-    if diags.has_errors() && !before {
+    if diags.count(crate::diagnostic::Severity::Error) > errors_before {
         return None;
     }
     Some(DesiredState {
