@@ -10,7 +10,8 @@
 use super::holders::{AllHoldings, Holdings, MayAssume};
 use crate::compile::trust::role_arn;
 use crate::model::{AccountIdx, Model, PrincipalName, PrincipalRef, TrustPrincipal};
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use foldhash::{HashMap, HashMapExt};
+use std::collections::{BTreeMap, VecDeque};
 
 /// An identity acting in an account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -11,7 +11,7 @@ use crate::policy::document::{Effect, PolicyDocument};
 use crate::policy::level::{LevelReport, level_of, managed_policy_level};
 use crate::policy::{Allowance, allows_action_on};
 use crate::spec::AccessLevel;
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::ops::Deref;
 use std::sync::Arc;
 
@@ -127,16 +127,19 @@ pub fn level_from(l: crate::policy::level::Level) -> AccessLevel {
 #[derive(Default)]
 pub struct LevelCache {
     by_signature: HashMap<String, Decided>,
+    /// The signature being looked up, written into the same buffer every time.
+    key: String,
 }
 
 impl LevelCache {
     pub fn level(&mut self, doc: &PolicyDocument) -> Decided {
-        let key = signature(doc);
-        if let Some(d) = self.by_signature.get(&key) {
+        self.key.clear();
+        signature(doc, &mut self.key);
+        if let Some(d) = self.by_signature.get(&self.key) {
             return d.clone();
         }
         let d = decided(level_of(doc));
-        self.by_signature.insert(key, d.clone());
+        self.by_signature.insert(self.key.clone(), d.clone());
         d
     }
 }
@@ -148,10 +151,9 @@ fn decided(r: LevelReport) -> Decided {
     }
 }
 
-/// The parts of a document a level depends on: effects, actions, whether a deny is
+/// Writes to `s` the parts of a document a level depends on: effects, actions, whether a deny is
 /// unconditional and on every resource.
-fn signature(doc: &PolicyDocument) -> String {
-    let mut s = String::new();
+fn signature(doc: &PolicyDocument, s: &mut String) {
     for st in doc.statements() {
         s.push(if st.effect == Effect::Allow { 'A' } else { 'D' });
         for (tag, list) in [('a', &st.action), ('n', &st.not_action)] {
@@ -173,7 +175,6 @@ fn signature(doc: &PolicyDocument) -> String {
         }
         s.push(';');
     }
-    s
 }
 
 /// The documents behind managed-policy references, with the org's overrides.

@@ -1,7 +1,9 @@
 //! Permission sets and account assignments.
 
 use super::lint::{LintCache, Owner, check_acknowledgements};
-use super::policies::{PolicySources, check_inline_size, managed_arn, org_wide_context};
+use super::policies::{
+    PolicySources, RenderCache, check_inline_size, managed_arn, org_wide_context,
+};
 use crate::desired::identity_center::*;
 use crate::desired::{CustomerManagedPolicyReference, tags};
 use crate::diagnostic::Diagnostics;
@@ -24,6 +26,7 @@ pub(super) fn permission_sets(
         .unwrap_or_default();
     let context = crate::policy::TemplateContext::new(org_wide_context(model));
     let mut out = Vec::with_capacity(model.permission_sets.len());
+    let mut render_cache = RenderCache::default();
     for ps in &model.permission_sets {
         let mut owner = Owner::new(format!("permission set `{}`", ps.name), &ps.acknowledge);
         let inline = ps.inline_policy.as_ref().and_then(|t| {
@@ -32,13 +35,14 @@ pub(super) fn permission_sets(
                 &context,
                 PolicyKind::Identity,
                 &t.loc,
-                &format!("permission set `{}`", ps.name),
+                &format_args!("permission set `{}`", ps.name),
+                &mut render_cache,
                 sources,
                 diags,
             )?;
             check_inline_size(
                 rendered.size,
-                &format!("the inline policy of permission set `{}` is", ps.name),
+                &format_args!("the inline policy of permission set `{}` is", ps.name),
                 &t.loc,
                 diags,
             );
@@ -46,7 +50,7 @@ pub(super) fn permission_sets(
                 &t.template,
                 &rendered,
                 &t.loc,
-                &format!("permission set `{}`", ps.name),
+                &format_args!("permission set `{}`", ps.name),
                 &mut owner,
                 lints,
                 sources,

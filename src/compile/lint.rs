@@ -11,7 +11,8 @@ use crate::policy::PolicyDocument;
 use crate::policy::lint::{Finding, LintSeverity, closest_code, lint, lint_info};
 use crate::policy::{PolicyKind, json};
 use crate::source::Loc;
-use std::collections::{BTreeSet, HashMap};
+use foldhash::HashMap;
+use std::collections::BTreeSet;
 use std::ops::Range;
 
 /// What is being linted, and who answers for it.
@@ -45,7 +46,13 @@ impl<'a> Owner<'a> {
 /// 60,000 texts alive).
 #[derive(Default)]
 pub struct LintCache {
-    last: HashMap<(String, bool), (String, Vec<Finding>)>,
+    /// By source, then by kind (identity, trust).
+    last: HashMap<String, [Option<Linted>; 2]>,
+}
+
+struct Linted {
+    text: String,
+    findings: Vec<Finding>,
 }
 
 impl LintCache {
@@ -56,14 +63,36 @@ impl LintCache {
         text: &str,
         source: &str,
     ) -> Vec<Finding> {
-        let key = (source.to_string(), kind == PolicyKind::Trust);
-        if let Some((last, findings)) = self.last.get(&key)
-            && last == text
+        if !self.last.contains_key(source) {
+            self.last.insert(source.to_string(), [None, None]);
+        }
+        let slot = self
+            .last
+            .get_mut(source)
+            .and_then(|kinds| kinds.get_mut(usize::from(kind == PolicyKind::Trust)));
+        let Some(slot) = slot else {
+            return lint(doc, kind);
+        };
+        if let Some(last) = slot
+            && last.text == text
         {
-            return findings.clone();
+            return last.findings.clone();
         }
         let findings = lint(doc, kind);
-        self.last.insert(key, (text.to_string(), findings.clone()));
+        match slot {
+            // The last text's buffer is reused: most texts differ by account.
+            Some(last) => {
+                last.text.clear();
+                last.text.push_str(text);
+                last.findings.clone_from(&findings);
+            }
+            None => {
+                *slot = Some(Linted {
+                    text: text.to_string(),
+                    findings: findings.clone(),
+                });
+            }
+        }
         findings
     }
 }

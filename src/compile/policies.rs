@@ -8,9 +8,10 @@ use crate::model::{Account, Model, PolicyRef};
 use crate::policy::check::thousands;
 use crate::policy::{self, PolicyKind, Problem, RenderedPolicy, TemplateContext, Templates};
 use crate::source::{FileId, Loc, SourceFile, SourceMap};
+use foldhash::HashMap;
 use serde_json::{Map, Value, json};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::Mutex;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Display;
 
 /// The loaded templates and the file each came from.
 pub struct PolicySources {
@@ -19,17 +20,25 @@ pub struct PolicySources {
     /// Templates that failed to load; their problems are already reported, and
     /// rendering them would only add a misleading "unknown template".
     failed: BTreeSet<String>,
-    /// The last text each template rendered to, and what checking it gave. A role's
-    /// policy is rendered for each of its accounts in turn, and a template that names
-    /// nothing of the account renders the same text every time: it is checked once.
-    /// One entry per template, so texts that differ per account cost no memory.
-    /// (A lock rather than a cell: roles are compiled on two threads for large orgs.)
-    last_checked: Mutex<HashMap<(String, PolicyKind), LastChecked>>,
+}
+
+/// The last text each template rendered to, and what checking it gave. A role's
+/// policy is rendered for each of its accounts in turn, and a template that names
+/// nothing of the account renders the same text every time: it is checked once.
+/// One entry per template, so texts that differ per account cost no memory. Each
+/// thread that renders keeps its own.
+#[derive(Default)]
+pub struct RenderCache {
+    last: HashMap<String, LastChecked>,
 }
 
 struct LastChecked {
+    kind: PolicyKind,
     text: String,
-    result: Result<RenderedPolicy, policy::Rejected>,
+    /// Kept only once the same text came out twice in a row: most templates name
+    /// the account and never repeat, and keeping each result would copy every
+    /// document for nothing.
+    result: Option<Result<RenderedPolicy, policy::Rejected>>,
 }
 
 impl PolicySources {
@@ -51,7 +60,6 @@ impl PolicySources {
             templates,
             files,
             failed,
-            last_checked: Mutex::new(HashMap::new()),
         };
         for p in problems {
             diags.push(this.in_template(&p.template, p.problem));
@@ -79,14 +87,15 @@ impl PolicySources {
         context: &TemplateContext,
         kind: PolicyKind,
         requested_at: &Loc,
-        rendered_for: &str,
+        rendered_for: &dyn Display,
+        cache: &mut RenderCache,
         sources: &mut SourceMap,
         diags: &mut Diagnostics,
     ) -> Option<RenderedPolicy> {
         if self.failed.contains(template) {
             return None;
         }
-        match self.render_and_check(template, context, kind) {
+        match self.render_and_check(template, context, kind, cache) {
             Ok(r) => {
                 for w in &r.warnings {
                     let d = self.place(template, &r.text, w, rendered_for, sources);
@@ -118,6 +127,7 @@ impl PolicySources {
         template: &str,
         context: &TemplateContext,
         kind: PolicyKind,
+        cache: &mut RenderCache,
     ) -> Result<RenderedPolicy, policy::Rejected> {
         let text = self
             .templates
@@ -126,26 +136,28 @@ impl PolicySources {
                 text: None,
                 problems: vec![problem],
             })?;
-        let key = (template.to_string(), kind);
-        if let Ok(last) = self.last_checked.lock()
-            && let Some(l) = last.get(&key)
-            && l.text == text
-        {
-            return l.result.clone();
-        }
-        // Checked without the lock held, so the other thread is not kept waiting.
-        let result = Templates::check_rendered(text.clone(), kind);
-        let Ok(mut last) = self.last_checked.lock() else {
-            return result;
+        let Some(last) = cache.last.get_mut(template) else {
+            cache.last.insert(
+                template.to_string(),
+                LastChecked {
+                    kind,
+                    text: text.clone(),
+                    result: None,
+                },
+            );
+            return Templates::check_rendered(text, kind);
         };
-        last.insert(
-            key,
-            LastChecked {
-                text,
-                result: result.clone(),
-            },
-        );
-        result
+        if last.kind != kind || last.text != text {
+            // A new text: remembered (in the buffer the old one used), not its result.
+            last.kind = kind;
+            last.text.clear();
+            last.text.push_str(&text);
+            last.result = None;
+            return Templates::check_rendered(text, kind);
+        }
+        last.result
+            .get_or_insert_with(|| Templates::check_rendered(text, kind))
+            .clone()
     }
 
     /// Lint a rendered policy, placing each finding on its statement in the template.
@@ -155,7 +167,7 @@ impl PolicySources {
         template: &str,
         rendered: &RenderedPolicy,
         requested_at: &Loc,
-        rendered_for: &str,
+        rendered_for: &dyn Display,
         owner: &mut super::lint::Owner<'_>,
         cache: &mut super::lint::LintCache,
         sources: &mut SourceMap,
@@ -191,7 +203,7 @@ impl PolicySources {
         template: &str,
         text: &str,
         p: &Problem,
-        rendered_for: &str,
+        rendered_for: &dyn Display,
         sources: &mut SourceMap,
     ) -> Diagnostic {
         let d = diagnostic(p);
@@ -309,7 +321,7 @@ pub fn partition(model: &Model) -> policy::Partition {
 /// Rule `orgc::limit::inline-policy-size`: AWS counts policy size without
 /// whitespace; an inline policy of a permission set, or all inline policies of a role
 /// together, may have at most 10,240 such characters.
-pub fn check_inline_size(size: usize, what: &str, loc: &Loc, diags: &mut Diagnostics) {
+pub fn check_inline_size(size: usize, what: &dyn Display, loc: &Loc, diags: &mut Diagnostics) {
     const MAX: usize = 10_240;
     if size > MAX {
         diags.push(

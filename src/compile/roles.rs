@@ -2,7 +2,9 @@
 //! policy, inline policies rendered for that account, and attached managed policies.
 
 use super::lint::{LintCache, Owner, check_acknowledgements, lint_policy};
-use super::policies::{PolicySources, account_context, check_inline_size, diagnostic, managed_arn};
+use super::policies::{
+    PolicySources, RenderCache, account_context, check_inline_size, diagnostic, managed_arn,
+};
 use super::trust::{self, trust_policy};
 use crate::access::{LevelCache, PolicyFacts};
 use crate::desired::iam::*;
@@ -12,7 +14,7 @@ use crate::model::{Boundary, Model, Role, TrustPrincipal};
 use crate::policy::check::thousands;
 use crate::policy::{PolicyKind, check_document, size_without_whitespace};
 use crate::source::{FileId, SourceFile, SourceMap};
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 /// One role in one account, compiled.
 #[derive(Debug, Clone)]
@@ -85,7 +87,7 @@ pub(super) fn roles(
     outputs.sort_unstable_by_key(|(r, _)| *r);
     let mut out = Vec::with_capacity(instances);
     for (_, role) in outputs {
-        let moved: std::collections::HashMap<FileId, FileId> = role
+        let moved: foldhash::HashMap<FileId, FileId> = role
             .files
             .into_iter()
             .map(|(id, file)| (id, sources.add(file)))
@@ -116,6 +118,7 @@ struct Job<'a> {
 /// What one thread keeps from one role to the next.
 struct Worker {
     lints: LintCache,
+    rendered: RenderCache,
     levels: LevelCache,
     /// Each account's template context, built once however many roles it has.
     contexts: Vec<Option<crate::policy::TemplateContext>>,
@@ -126,6 +129,7 @@ impl Worker {
     fn new(model: &Model, sources: &SourceMap) -> Worker {
         Worker {
             lints: LintCache::default(),
+            rendered: RenderCache::default(),
             levels: LevelCache::default(),
             contexts: vec![None; model.accounts.len()],
             sources: sources.clone(),
@@ -176,6 +180,7 @@ fn role_instances(
     } = job;
     let Worker {
         lints,
+        rendered: render_cache,
         levels,
         contexts,
         sources,
@@ -276,7 +281,8 @@ fn role_instances(
                 context,
                 PolicyKind::Identity,
                 &t.loc,
-                &format!("role `{}` in account `{}`", role.name, account.name),
+                &format_args!("role `{}` in account `{}`", role.name, account.name),
+                render_cache,
                 sources,
                 diags,
             ) else {
@@ -286,7 +292,7 @@ fn role_instances(
                 &t.template,
                 &rendered,
                 &t.loc,
-                &format!("role `{}` in account `{}`", role.name, account.name),
+                &format_args!("role `{}` in account `{}`", role.name, account.name),
                 &mut owner,
                 lints,
                 sources,
@@ -305,7 +311,7 @@ fn role_instances(
         }
         check_inline_size(
             inline_size,
-            &format!(
+            &format_args!(
                 "together, the inline policies of role `{}` in account `{}` are",
                 role.name, account.name
             ),

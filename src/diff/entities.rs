@@ -323,7 +323,7 @@ fn walk(old: &Value, new: &Value, at: &str, out: &mut Vec<Detail>) {
         (Value::Array(a), Value::Array(b)) => match id_key(a, b) {
             Some(key) => {
                 let id = |v: &Value| v.get(key).and_then(Value::as_str).unwrap_or("").to_string();
-                let by_id = |items: &[Value]| -> std::collections::HashMap<String, Value> {
+                let by_id = |items: &[Value]| -> foldhash::HashMap<String, Value> {
                     items.iter().map(|v| (id(v), v.clone())).collect()
                 };
                 let (a_ids, b_ids) = (by_id(a), by_id(b));
@@ -355,8 +355,7 @@ fn walk(old: &Value, new: &Value, at: &str, out: &mut Vec<Detail>) {
                 // A multiset: items that appear more often on one side, in their
                 // order (counted by their compact text: assignments run to tens of
                 // thousands).
-                let mut counts: std::collections::HashMap<String, isize> =
-                    std::collections::HashMap::new();
+                let mut counts: foldhash::HashMap<String, isize> = foldhash::HashMap::default();
                 for y in b {
                     *counts.entry(compact(y)).or_default() += 1;
                 }
@@ -419,7 +418,7 @@ fn id_key(a: &[Value], b: &[Value]) -> Option<&'static str> {
     }
     KEYS.into_iter().find(|k| {
         [a, b].iter().all(|items| {
-            let mut ids = std::collections::HashSet::new();
+            let mut ids = foldhash::HashSet::default();
             items.iter().all(|v| {
                 v.get(*k)
                     .and_then(Value::as_str)

@@ -15,7 +15,7 @@ use super::document::{OneOrMany, POLICY_VERSION, PolicyDocument, Statement};
 use super::json::{self, SpannedValue, ValueKind};
 use super::problem::{Problem, codes};
 use super::suggest;
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::ops::Range;
 
 /// Which rules apply: identity policies are attached to a role or permission set; trust

@@ -3,7 +3,7 @@
 //! merges.
 
 use super::problem::{Problem, codes};
-use std::collections::HashSet;
+use foldhash::HashSet;
 use std::ops::Range;
 
 /// Deeper nesting than any IAM policy needs; the limit keeps hostile input from

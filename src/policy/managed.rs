@@ -1,13 +1,15 @@
-//! AWS-managed policies: their names, paths and current documents, read once from the
-//! embedded gzipped snapshot, and the resolution of a user's reference to one of them.
+//! AWS-managed policies: their names, paths and current documents, read from the
+//! embedded gzipped snapshot (each document when first asked for), and the resolution
+//! of a user's reference to one of them.
 
 use super::document::PolicyDocument;
 use super::partition::Partition;
 use super::problem::{Problem, codes};
 use super::suggest;
 use flate2::read::GzDecoder;
+use foldhash::HashMap;
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap};
+use serde_json::value::RawValue;
 use std::io::Read;
 use std::sync::OnceLock;
 
@@ -47,53 +49,90 @@ pub struct ResolvedPolicy {
     pub policy: &'static ManagedPolicy,
 }
 
-/// Every AWS-managed policy in the snapshot, keyed by name (names are unique across paths).
+/// Every AWS-managed policy in the snapshot, keyed by name (names are unique across
+/// paths). A policy's document is parsed the first time it is asked for: an org uses
+/// a handful of the snapshot's 1,600 policies, and parsing them all took longer than
+/// validating a small org.
 #[derive(Debug, Default)]
 pub struct ManagedPolicies {
-    by_name: HashMap<String, ManagedPolicy>,
+    by_name: HashMap<String, Entry>,
 }
 
-/// The snapshot, decompressed and parsed on first use.
+#[derive(Debug)]
+struct Entry {
+    path: String,
+    version: String,
+    updated: String,
+    /// The document's JSON text in the decompressed snapshot.
+    document: &'static RawValue,
+    /// `None` if the document does not parse: then the policy is unknown, never an
+    /// empty document (which would read as no access at all).
+    parsed: OnceLock<Option<ManagedPolicy>>,
+}
+
+/// The snapshot, decompressed and indexed on first use.
 ///
 /// If the embedded data could not be read the set is empty, so every reference is reported
 /// as unknown rather than the compiler stopping; a test guards the shipped file.
 pub fn managed_policies() -> &'static ManagedPolicies {
+    static TEXT: OnceLock<String> = OnceLock::new();
     static POLICIES: OnceLock<ManagedPolicies> = OnceLock::new();
-    POLICIES.get_or_init(|| ManagedPolicies::load(DATA).unwrap_or_default())
+    POLICIES.get_or_init(|| {
+        let text = TEXT.get_or_init(|| decompress(DATA).unwrap_or_default());
+        ManagedPolicies::index(text).unwrap_or_default()
+    })
+}
+
+fn decompress(gzipped: &[u8]) -> Option<String> {
+    let mut json = String::with_capacity(gzipped.len() * 8);
+    GzDecoder::new(gzipped).read_to_string(&mut json).ok()?;
+    Some(json)
 }
 
 #[derive(Deserialize)]
-struct RawEntry {
+struct RawEntry<'a> {
     arn: String,
     version: String,
     updated: String,
-    document: PolicyDocument,
+    #[serde(borrow)]
+    document: &'a RawValue,
 }
 
 impl ManagedPolicies {
-    fn load(gzipped: &[u8]) -> Option<ManagedPolicies> {
-        let mut json = Vec::with_capacity(gzipped.len() * 8);
-        GzDecoder::new(gzipped).read_to_end(&mut json).ok()?;
-        let raw: BTreeMap<String, RawEntry> = serde_json::from_slice(&json).ok()?;
+    fn index(json: &'static str) -> Option<ManagedPolicies> {
+        let raw: HashMap<String, RawEntry<'static>> = serde_json::from_str(json).ok()?;
         let by_name = raw
             .into_iter()
             .filter_map(|(name, entry)| {
                 let path = path_from_arn(&entry.arn, &name)?;
-                let policy = ManagedPolicy {
-                    name: name.clone(),
+                let entry = Entry {
                     path,
                     version: entry.version,
                     updated: entry.updated,
                     document: entry.document,
+                    parsed: OnceLock::new(),
                 };
-                Some((name, policy))
+                Some((name, entry))
             })
             .collect();
         Some(ManagedPolicies { by_name })
     }
 
     pub fn get(&self, name: &str) -> Option<&ManagedPolicy> {
-        self.by_name.get(name)
+        let (name, entry) = self.by_name.get_key_value(name)?;
+        entry
+            .parsed
+            .get_or_init(|| {
+                let document = serde_json::from_str(entry.document.get()).ok()?;
+                Some(ManagedPolicy {
+                    name: name.clone(),
+                    path: entry.path.clone(),
+                    version: entry.version.clone(),
+                    updated: entry.updated.clone(),
+                    document,
+                })
+            })
+            .as_ref()
     }
 
     pub fn len(&self) -> usize {
@@ -104,8 +143,9 @@ impl ManagedPolicies {
         self.by_name.is_empty()
     }
 
+    /// Every policy, each parsed as it comes (in no particular order).
     pub fn iter(&self) -> impl Iterator<Item = &ManagedPolicy> {
-        self.by_name.values()
+        self.by_name.keys().filter_map(|name| self.get(name))
     }
 
     fn unknown(&self, reference: &str, name: &str) -> Problem {

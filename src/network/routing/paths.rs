@@ -1,7 +1,7 @@
 //! Interned appliance paths: each path is a node pointing at its prefix, so a
 //! walk extends a path in constant time and outcomes stay small and comparable.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 /// Identifies a sequence of appliance spokes.
 pub(crate) type PathId = usize;

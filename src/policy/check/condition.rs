@@ -6,7 +6,8 @@ use super::operators::{self, Operator};
 use crate::policy::document::{Condition, OneOrMany};
 use crate::policy::json::{SpannedValue, ValueKind};
 use crate::policy::problem::{Problem, codes};
-use std::collections::{BTreeMap, HashMap};
+use foldhash::{HashMap, HashMapExt};
+use std::collections::BTreeMap;
 
 impl Checker {
     pub(super) fn condition(&mut self, node: &SpannedValue) -> Option<Condition> {

@@ -4,7 +4,7 @@ use super::support::pattern_covers;
 use super::{Context, Finding, LintInfo, LintSeverity};
 use crate::policy::document::OneOrMany;
 use crate::policy::wildcard::{self, Case};
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 pub(super) const INFO: LintInfo = LintInfo {
     code: "orgc::lint::redundant-action",
@@ -64,6 +64,55 @@ pub(super) fn redundant_entries(
     case: Case,
 ) -> Vec<(&str, &str)> {
     let entries = list.map_or(&[][..], OneOrMany::as_slice);
+    if entries.len() <= SHORT {
+        pairwise(entries, case)
+    } else {
+        indexed(entries, case)
+    }
+}
+
+/// Lists up to this long are compared entry by entry: the few actions or resources a
+/// template's statement lists are compared faster than they are indexed (a role
+/// template is linted once per account, tens of thousands of times in a large org).
+const SHORT: usize = 8;
+
+/// [`redundant_entries`] for short lists, by the same rules as [`indexed`]: entry `i`
+/// is covered by the first entry `j` that is an equal literal before it, or a wildcard
+/// with the same literal head (or none) that covers it — and that it does not cover
+/// back when `j` comes later.
+fn pairwise(entries: &[String], case: Case) -> Vec<(&str, &str)> {
+    let same = |a: &str, b: &str| match case {
+        Case::Sensitive => a == b,
+        Case::Insensitive => a.eq_ignore_ascii_case(b),
+    };
+    let mut found = Vec::new();
+    for (i, narrow) in entries.iter().enumerate() {
+        let narrow_literal = !wildcard::has_wildcard(narrow);
+        let narrow_head = literal_head(narrow);
+        let covering = entries.iter().enumerate().find(|&(j, wide)| {
+            if j == i {
+                return false;
+            }
+            if !wildcard::has_wildcard(wide) {
+                return j < i && narrow_literal && same(wide, narrow);
+            }
+            let head_fits = match literal_head(wide) {
+                None => true,
+                Some(head) => narrow_head.is_some_and(|n| same(head, n)),
+            };
+            head_fits
+                && pattern_covers(wide, narrow, case)
+                && !(j > i && pattern_covers(narrow, wide, case))
+        });
+        if let Some((_, wide)) = covering {
+            found.push((narrow.as_str(), wide.as_str()));
+        }
+    }
+    found
+}
+
+/// [`redundant_entries`] for long lists, through indexes of the entries.
+fn indexed(entries: &[String], case: Case) -> Vec<(&str, &str)> {
     let normalise = |s: &str| match case {
         Case::Sensitive => s.to_owned(),
         Case::Insensitive => s.to_ascii_lowercase(),
@@ -117,6 +166,34 @@ pub(super) fn redundant_entries(
 fn literal_head(pattern: &str) -> Option<&str> {
     let (head, _) = pattern.split_once(':')?;
     (!wildcard::has_wildcard(head)).then_some(head)
+}
+
+#[cfg(test)]
+mod agreement {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Entries sharing heads, cases and wildcards, so that lists of a few of them
+    /// cover each other in every way the rules distinguish.
+    fn entry() -> impl Strategy<Value = String> {
+        prop::sample::select(vec![
+            "s3:GetObject", "S3:getobject", "s3:Get*", "s3:G?tObject", "s3:*", "s?:Get*",
+            "*", "*:Get*", "s3:GetObject*", "iam:PassRole", "iam:*", "IAM:Pass*", "s3",
+            "arn:aws:s3:::logs/*", "arn:aws:s3:::logs/a", "arn:aws:s3:::*", "arn:*",
+        ])
+        .prop_map(str::to_string)
+    }
+
+    proptest! {
+        /// Short lists are compared pairwise, long ones through indexes: both give
+        /// the same findings in the same order, whatever the case rule.
+        #[test]
+        fn pairwise_and_indexed_agree(list in prop::collection::vec(entry(), 0..=SHORT)) {
+            for case in [Case::Sensitive, Case::Insensitive] {
+                prop_assert_eq!(pairwise(&list, case), indexed(&list, case));
+            }
+        }
+    }
 }
 
 #[cfg(test)]
