@@ -26,16 +26,23 @@ pub(super) fn network(
         .iter()
         .map(|(name, def)| gateway(ctx, name, def, &home, diags))
         .collect();
+    // The gateway of each spoke by its index among the org's spokes (`None` for one
+    // that did not resolve): a route's attachment is checked against it.
+    let mut gateway_of = Vec::with_capacity(ctx.spec.spokes.len());
     let spokes: Vec<Spoke> = ctx
         .spec
         .spokes
         .iter()
-        .filter_map(|(name, def)| spoke(ctx, name, def, &gateways, diags))
+        .filter_map(|(name, def)| {
+            let resolved = spoke(ctx, name, def, &gateways, diags);
+            gateway_of.push(resolved.as_ref().map(|s| s.gateway));
+            resolved
+        })
         .collect();
     // Static routes name spokes, so they resolve once spokes are known.
     for (g, (name, def)) in gateways.iter_mut().zip(&ctx.spec.transit_gateways) {
         for (table, (tname, tdef)) in g.tables.iter_mut().zip(&def.route_tables) {
-            table.routes = routes(ctx, name, tname, def, tdef, &spokes, diags);
+            table.routes = routes(ctx, name, tname, def, tdef, &gateway_of, diags);
         }
     }
     for (gi, (name, def)) in ctx.spec.transit_gateways.iter().enumerate() {
@@ -274,7 +281,7 @@ fn routes(
     table: &str,
     gdef: &Defined<spec::TransitGateway>,
     tdef: &Spanned<spec::RouteTable>,
-    spokes: &[Spoke],
+    gateway_of: &[Option<usize>],
     diags: &mut Diagnostics,
 ) -> Vec<StaticRoute> {
     let gi = ctx.gateways.get(gw_name).copied();
@@ -287,16 +294,14 @@ fn routes(
             (Some(a), false) => {
                 let s = ctx.lookup_in(Kind::Spoke, gdef, a, diags);
                 if let (Some(s), Some(gi)) = (s, gi)
-                    && let Some(sp) = spokes
-                        .iter()
-                        .find(|x| ctx.spokes.get(x.name.as_str()) == Some(&s))
-                    && sp.gateway != gi
+                    && let Some(&Some(spoke_gateway)) = gateway_of.get(s)
+                    && spoke_gateway != gi
                 {
                     let other = ctx
                         .spec
                         .transit_gateways
                         .keys()
-                        .nth(sp.gateway)
+                        .nth(spoke_gateway)
                         .cloned()
                         .unwrap_or_default();
                     diags.push(
