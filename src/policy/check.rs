@@ -170,7 +170,7 @@ impl Checker {
     fn string_list<'v>(&mut self, element: &str, node: &'v SpannedValue) -> Option<StringList<'v>> {
         match &node.kind {
             ValueKind::String(s) => Some(StringList {
-                items: vec![(s.as_str(), node.span.clone())],
+                items: vec![(s.as_ref(), node.span.clone())],
                 many: false,
             }),
             ValueKind::Array(items) if items.is_empty() => {
@@ -186,7 +186,7 @@ impl Checker {
                 let mut strings = Vec::with_capacity(items.len());
                 for item in items {
                     match &item.kind {
-                        ValueKind::String(s) => strings.push((s.as_str(), item.span.clone())),
+                        ValueKind::String(s) => strings.push((s.as_ref(), item.span.clone())),
                         _ => self.error_with_help(
                             codes::INVALID_TYPE,
                             format!("`{element}` must list strings, not {}", item.kind_name()),
@@ -253,7 +253,7 @@ impl Checker {
         let mut statements = None;
         let mut saw_statement = false;
         for member in members {
-            match member.key.as_str() {
+            match member.key.as_ref() {
                 "Version" => version = self.version(&member.value),
                 "Id" => id = self.id(member),
                 "Statement" => {

@@ -4,6 +4,7 @@
 
 use super::problem::{Problem, codes};
 use foldhash::HashSet;
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// Deeper nesting than any IAM policy needs; the limit keeps hostile input from
@@ -15,31 +16,33 @@ const LINEAR_SCAN_LIMIT: usize = 16;
 
 /// A JSON value with the byte range it occupies in the source (quotes included).
 #[derive(Debug, Clone, PartialEq)]
-pub struct SpannedValue {
+pub struct SpannedValue<'a> {
     pub span: Range<usize>,
-    pub kind: ValueKind,
+    pub kind: ValueKind<'a>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum ValueKind {
+pub enum ValueKind<'a> {
     Null,
     Bool(bool),
     Number(serde_json::Number),
-    String(String),
-    Array(Vec<SpannedValue>),
+    /// Borrowed from the text unless it has escapes: a rendered policy is mostly
+    /// strings, and it is parsed once per account.
+    String(Cow<'a, str>),
+    Array(Vec<SpannedValue<'a>>),
     /// Members in source order, repeats included.
-    Object(Vec<Member>),
+    Object(Vec<Member<'a>>),
 }
 
 /// One `"key": value` pair of an object.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Member {
-    pub key: String,
+pub struct Member<'a> {
+    pub key: Cow<'a, str>,
     pub key_span: Range<usize>,
-    pub value: SpannedValue,
+    pub value: SpannedValue<'a>,
 }
 
-impl Member {
+impl Member<'_> {
     /// From the key's opening quote to the end of the value.
     pub fn span(&self) -> Range<usize> {
         self.key_span.start..self.value.span.end
@@ -48,27 +51,27 @@ impl Member {
 
 /// A parsed document and the repeated keys found in it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Parsed {
-    pub value: SpannedValue,
+pub struct Parsed<'a> {
+    pub value: SpannedValue<'a>,
     pub duplicate_keys: Vec<Problem>,
 }
 
-impl SpannedValue {
+impl<'a> SpannedValue<'a> {
     pub fn as_str(&self) -> Option<&str> {
         match &self.kind {
-            ValueKind::String(s) => Some(s),
+            ValueKind::String(s) => Some(s.as_ref()),
             _ => None,
         }
     }
 
-    pub fn as_array(&self) -> Option<&[SpannedValue]> {
+    pub fn as_array(&self) -> Option<&[SpannedValue<'a>]> {
         match &self.kind {
             ValueKind::Array(items) => Some(items),
             _ => None,
         }
     }
 
-    pub fn as_object(&self) -> Option<&[Member]> {
+    pub fn as_object(&self) -> Option<&[Member<'a>]> {
         match &self.kind {
             ValueKind::Object(members) => Some(members),
             _ => None,
@@ -76,7 +79,7 @@ impl SpannedValue {
     }
 
     /// The first member called `key`, if this is an object.
-    pub fn get(&self, key: &str) -> Option<&Member> {
+    pub fn get(&self, key: &str) -> Option<&Member<'a>> {
         self.as_object()?.iter().find(|m| m.key == key)
     }
 
@@ -99,14 +102,14 @@ impl SpannedValue {
             ValueKind::Null => serde_json::Value::Null,
             ValueKind::Bool(b) => serde_json::Value::Bool(*b),
             ValueKind::Number(n) => serde_json::Value::Number(n.clone()),
-            ValueKind::String(s) => serde_json::Value::String(s.clone()),
+            ValueKind::String(s) => serde_json::Value::String(s.to_string()),
             ValueKind::Array(items) => {
                 serde_json::Value::Array(items.iter().map(SpannedValue::to_json).collect())
             }
             ValueKind::Object(members) => serde_json::Value::Object(
                 members
                     .iter()
-                    .map(|m| (m.key.clone(), m.value.to_json()))
+                    .map(|m| (m.key.to_string(), m.value.to_json()))
                     .collect(),
             ),
         }
@@ -116,7 +119,7 @@ impl SpannedValue {
 /// Parses one JSON document. Syntax errors come back as a single problem with the span of
 /// the offending character; repeated keys do not stop parsing and are listed in
 /// [`Parsed::duplicate_keys`].
-pub fn parse(text: &str) -> Result<Parsed, Problem> {
+pub fn parse(text: &str) -> Result<Parsed<'_>, Problem> {
     let mut parser = Parser {
         text,
         bytes: text.as_bytes(),
@@ -144,7 +147,7 @@ struct Parser<'a> {
     duplicates: Vec<Problem>,
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
@@ -169,7 +172,7 @@ impl Parser<'_> {
         Problem::error(codes::INVALID_JSON, message).with_span(self.pos..end)
     }
 
-    fn value(&mut self) -> Result<SpannedValue, Problem> {
+    fn value(&mut self) -> Result<SpannedValue<'a>, Problem> {
         let start = self.pos;
         let kind = match self.peek() {
             Some(b'{') => self.nested(Self::object)?,
@@ -190,8 +193,8 @@ impl Parser<'_> {
 
     fn nested(
         &mut self,
-        parse: fn(&mut Self) -> Result<ValueKind, Problem>,
-    ) -> Result<ValueKind, Problem> {
+        parse: fn(&mut Self) -> Result<ValueKind<'a>, Problem>,
+    ) -> Result<ValueKind<'a>, Problem> {
         if self.depth >= MAX_DEPTH {
             return Err(self.error(&format!("nesting deeper than {MAX_DEPTH} levels")));
         }
@@ -201,12 +204,12 @@ impl Parser<'_> {
         result
     }
 
-    fn object(&mut self) -> Result<ValueKind, Problem> {
+    fn object(&mut self) -> Result<ValueKind<'a>, Problem> {
         self.pos += 1;
-        let mut members: Vec<Member> = Vec::new();
+        let mut members: Vec<Member<'a>> = Vec::new();
         // Policy objects are small, so a linear scan finds repeats faster than hashing;
         // the set only takes over for large objects, to stay linear on hostile input.
-        let mut seen: Option<HashSet<String>> = None;
+        let mut seen: Option<HashSet<Cow<'a, str>>> = None;
         self.skip_whitespace();
         if self.peek() == Some(b'}') {
             self.pos += 1;
@@ -267,7 +270,7 @@ impl Parser<'_> {
         }
     }
 
-    fn array(&mut self) -> Result<ValueKind, Problem> {
+    fn array(&mut self) -> Result<ValueKind<'a>, Problem> {
         self.pos += 1;
         let mut items = Vec::new();
         self.skip_whitespace();
@@ -313,7 +316,7 @@ impl Parser<'_> {
         .with_help(format!("JSON allows no comma before `{shown}`")))
     }
 
-    fn literal(&mut self, word: &str, kind: ValueKind) -> Result<ValueKind, Problem> {
+    fn literal(&mut self, word: &str, kind: ValueKind<'a>) -> Result<ValueKind<'a>, Problem> {
         if self
             .bytes
             .get(self.pos..)
@@ -334,7 +337,7 @@ impl Parser<'_> {
         self.pos - start
     }
 
-    fn number(&mut self) -> Result<ValueKind, Problem> {
+    fn number(&mut self) -> Result<ValueKind<'a>, Problem> {
         let start = self.pos;
         if self.peek() == Some(b'-') {
             self.pos += 1;
@@ -372,9 +375,28 @@ impl Parser<'_> {
         }
     }
 
-    fn string(&mut self) -> Result<String, Problem> {
+    fn string(&mut self) -> Result<Cow<'a, str>, Problem> {
         self.pos += 1;
-        let mut out = String::new();
+        // Most strings have no escapes: they are borrowed from the text.
+        let start = self.pos;
+        while let Some(b) = self.peek() {
+            if b == b'"' || b == b'\\' || b < 0x20 {
+                break;
+            }
+            self.pos += 1;
+        }
+        if self.peek() == Some(b'"')
+            && let Some(plain) = self.text.get(start..self.pos)
+        {
+            self.pos += 1;
+            return Ok(Cow::Borrowed(plain));
+        }
+        // An escape (or an error) ahead: the run before it is the string's start.
+        let mut out = self
+            .text
+            .get(start..self.pos)
+            .unwrap_or_default()
+            .to_owned();
         loop {
             // Copy the run up to the next quote, backslash or control character in one go.
             let run_start = self.pos;
@@ -390,7 +412,7 @@ impl Parser<'_> {
             match self.peek() {
                 Some(b'"') => {
                     self.pos += 1;
-                    return Ok(out);
+                    return Ok(Cow::Owned(out));
                 }
                 Some(b'\\') => {
                     self.pos += 1;
@@ -461,7 +483,7 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn value(text: &str) -> SpannedValue {
+    fn value(text: &str) -> SpannedValue<'_> {
         parse(text).unwrap().value
     }
 
@@ -500,6 +522,18 @@ mod tests {
     fn unescapes_strings() {
         let v = value(r#""a\"b\\c\u00e9\ud83d\ude00\n""#);
         assert_eq!(v.as_str(), Some("a\"b\\cé😀\n"));
+    }
+
+    #[test]
+    fn strings_without_escapes_borrow_the_text() {
+        let v = value(r#"{"plain": "s3:GetObject", "escaped": "x\\y"}"#);
+        let members = v.as_object().unwrap();
+        assert!(matches!(&members[0].key, Cow::Borrowed("plain")));
+        assert!(matches!(
+            &members[0].value.kind,
+            ValueKind::String(Cow::Borrowed("s3:GetObject"))
+        ));
+        assert_eq!(members[1].value.as_str(), Some("x\\y"));
     }
 
     #[test]

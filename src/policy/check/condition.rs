@@ -38,7 +38,7 @@ impl Checker {
             // (`orgc::lint::for-all-values-with-allow`), which knows the safe patterns.
             match self.condition_keys(&block.value, operator.as_ref(), &block.key) {
                 Some(keys) => {
-                    condition.insert(block.key.clone(), keys);
+                    condition.insert(block.key.to_string(), keys);
                 }
                 None => complete = false,
             }
@@ -89,7 +89,7 @@ impl Checker {
                     if let Some(op) = operator {
                         self.literal_wildcards(op, operator_text, &entry.value);
                     }
-                    keys.insert(entry.key.clone(), values);
+                    keys.insert(entry.key.to_string(), values);
                 }
                 None => complete = false,
             }

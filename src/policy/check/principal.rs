@@ -71,7 +71,7 @@ impl Checker {
         }
         let mut map = BTreeMap::new();
         for entry in entries {
-            if !PRINCIPAL_KINDS.contains(&entry.key.as_str()) {
+            if !PRINCIPAL_KINDS.contains(&entry.key.as_ref()) {
                 self.unknown_element(
                     "principal",
                     &entry.key,
@@ -97,7 +97,7 @@ impl Checker {
                     );
                 }
             }
-            map.insert(entry.key.clone(), values.to_one_or_many());
+            map.insert(entry.key.to_string(), values.to_one_or_many());
         }
         Some(Principal::Map(map))
     }

@@ -35,7 +35,7 @@ impl Checker {
         let mut statement = Statement::new(effect.unwrap_or(Effect::Allow));
         for member in members {
             let value = &member.value;
-            match member.key.as_str() {
+            match member.key.as_ref() {
                 "Sid" => statement.sid = self.sid(value),
                 "Effect" => {}
                 "Principal" => statement.principal = self.principal(member),
