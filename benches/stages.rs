@@ -107,7 +107,7 @@ fn audit_access(bencher: Bencher) {
         orgc::compile::Want::Diagnostics,
         &mut Default::default(),
     )
-    .unwrap();
+    .state;
     bencher.bench_local(|| {
         let mut d = Diagnostics::default();
         let report = orgc::access::analyse(&m, &desired, orgc::access::Rows::All, &mut d);

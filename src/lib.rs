@@ -162,31 +162,39 @@ pub fn check_for(inputs: load::Inputs, want: compile::Want) -> Checked {
         // The network is analysed on a core of its own while the policies are
         // compiled: neither reads the other. Their diagnostics are joined in the order
         // the stages are written in.
-        let ((analysis, network_diags, took), (compiled, compile_diags)) = parallel::beside(
-            || {
-                let started = std::time::Instant::now();
-                let analysis = network::analysis::Analysis::new(m);
-                let analysed = started.elapsed();
-                let mut diags = Diagnostics::default();
-                network::guardrails::check(m, &analysis, &mut diags);
-                (analysis, diags, [analysed, started.elapsed() - analysed])
-            },
-            || {
-                let mut diags = Diagnostics::default();
-                let policies = compile::PolicySources::load(&sources, &template_files, &mut diags);
-                clock.lap("templates");
-                let compiled =
-                    compile::compile(m, &policies, &mut sources, &mut diags, want, &mut clock);
-                (compiled, diags)
-            },
-        );
+        let ((analysis, network_diags, took), (compiled, loaded_with_errors, compile_diags)) =
+            parallel::beside(
+                || {
+                    let started = std::time::Instant::now();
+                    let analysis = network::analysis::Analysis::new(m);
+                    let analysed = started.elapsed();
+                    let mut diags = Diagnostics::default();
+                    network::guardrails::check(m, &analysis, &mut diags);
+                    (analysis, diags, [analysed, started.elapsed() - analysed])
+                },
+                || {
+                    let mut diags = Diagnostics::default();
+                    let policies =
+                        compile::PolicySources::load(&sources, &template_files, &mut diags);
+                    clock.lap("templates");
+                    let loaded_with_errors = diags.has_errors();
+                    let compiled =
+                        compile::compile(m, &policies, &mut sources, &mut diags, want, &mut clock);
+                    (compiled, loaded_with_errors, diags)
+                },
+            );
         clock.lap("waiting for the network");
         clock.record("network analysis (beside)", took[0]);
         clock.record("network guardrails (beside)", took[1]);
+        // A policy that failed its checks withholds the desired state (and with it the
+        // access audit) unless an error was reported before the policies were
+        // compiled: then the state, without the failed policies, is kept and audited.
+        let earlier_errors =
+            diagnostics.has_errors() || network_diags.has_errors() || loaded_with_errors;
         diagnostics.extend(network_diags);
         diagnostics.extend(compile_diags);
         network = Some(analysis);
-        desired = compiled;
+        desired = (!compiled.failed || earlier_errors).then_some(compiled.state);
         if let Some(d) = desired.as_ref() {
             let keep = match want {
                 compile::Want::Diagnostics => access::Rows::Forbidden,

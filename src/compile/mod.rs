@@ -45,7 +45,14 @@ pub enum Want {
     Output,
 }
 
-/// Compile the model. Returns `None` when any policy failed its checks.
+/// What compiling gave.
+pub struct Compiled {
+    pub state: DesiredState,
+    /// A policy failed its checks (an error this stage reported): the state lacks it.
+    pub failed: bool,
+}
+
+/// Compile the model.
 pub fn compile(
     model: &Model,
     policies: &PolicySources,
@@ -53,7 +60,7 @@ pub fn compile(
     diags: &mut Diagnostics,
     want: Want,
     clock: &mut crate::timings::Stopwatch,
-) -> Option<DesiredState> {
+) -> Compiled {
     // Errors already reported (by other stages) do not count: only this stage's own.
     let errors_before = diags.count(crate::diagnostic::Severity::Error);
     let mut lints = lint::LintCache::default();
@@ -70,13 +77,13 @@ pub fn compile(
     let files = want == Want::Output;
     let roles = roles::roles(model, policies, files, sources, diags);
     clock.lap("roles");
-    if diags.count(crate::diagnostic::Severity::Error) > errors_before {
-        return None;
+    Compiled {
+        state: DesiredState {
+            permission_sets,
+            assignments,
+            roles,
+            files,
+        },
+        failed: diags.count(crate::diagnostic::Severity::Error) > errors_before,
     }
-    Some(DesiredState {
-        permission_sets,
-        assignments,
-        roles,
-        files,
-    })
 }
