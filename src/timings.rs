@@ -4,7 +4,8 @@
 
 use std::time::{Duration, Instant};
 
-/// Laps of named stages, in the order they ran.
+/// Laps of named stages, in the order they ended (a stage run beside the others is
+/// recorded when they are joined).
 #[derive(Debug, Clone)]
 pub struct Stopwatch {
     last: Instant,

@@ -46,8 +46,14 @@ impl<'a> Owner<'a> {
 /// 60,000 texts alive).
 #[derive(Default)]
 pub struct LintCache {
-    /// By source, then by kind (identity, trust).
-    last: HashMap<String, [Option<Linted>; 2]>,
+    last: HashMap<String, Kinds>,
+}
+
+/// A source's last linted text, per kind of policy it was linted as.
+#[derive(Default)]
+struct Kinds {
+    identity: Option<Linted>,
+    trust: Option<Linted>,
 }
 
 struct Linted {
@@ -63,15 +69,17 @@ impl LintCache {
         text: &str,
         source: &str,
     ) -> Vec<Finding> {
+        // Looked up by `&str` (no key made) on every call but a source's first.
         if !self.last.contains_key(source) {
-            self.last.insert(source.to_string(), [None, None]);
+            self.last.insert(source.to_string(), Kinds::default());
         }
-        let slot = self
-            .last
-            .get_mut(source)
-            .and_then(|kinds| kinds.get_mut(usize::from(kind == PolicyKind::Trust)));
-        let Some(slot) = slot else {
+        let Some(kinds) = self.last.get_mut(source) else {
+            // Not reached: the entry was made above.
             return lint(doc, kind);
+        };
+        let slot = match kind {
+            PolicyKind::Trust => &mut kinds.trust,
+            PolicyKind::Identity => &mut kinds.identity,
         };
         if let Some(last) = slot
             && last.text == text

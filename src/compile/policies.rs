@@ -24,9 +24,10 @@ pub struct PolicySources {
 
 /// The last text each template rendered to, and what checking it gave. A role's
 /// policy is rendered for each of its accounts in turn, and a template that names
-/// nothing of the account renders the same text every time: it is checked once.
-/// One entry per template, so texts that differ per account cost no memory. Each
-/// thread that renders keeps its own.
+/// nothing of the account renders the same text every time: it is checked the first
+/// two times (the second keeps the result) and never again. One entry per template,
+/// so texts that differ per account cost no memory. Each thread that renders keeps
+/// its own.
 #[derive(Default)]
 pub struct RenderCache {
     last: HashMap<String, LastChecked>,
@@ -120,8 +121,8 @@ impl PolicySources {
         }
     }
 
-    /// [`Templates::render_and_check`], checking a text only when it differs from the
-    /// last one this template rendered to.
+    /// [`Templates::render_and_check`], reusing the result when the text is the one this
+    /// template rendered to last time (and the time before).
     fn render_and_check(
         &self,
         template: &str,

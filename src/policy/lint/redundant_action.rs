@@ -54,7 +54,8 @@ pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
 /// cover each other (the same pattern twice), only the later is reported.
 ///
 /// Lists of hundreds of actions are common (AWS's `ReadOnlyAccess` has thousands), so
-/// entries are not compared pairwise. A literal entry is covered only by an equal literal,
+/// entries of long lists are not compared pairwise ([`indexed`]; short lists are,
+/// by the same rules, in [`pairwise`]). A literal entry is covered only by an equal literal,
 /// looked up by its normalised text, or by a wildcard. A wildcard whose part before the
 /// first `:` (the service, or `arn`) is literal matches only strings starting with that
 /// part, so it is tried only against entries with the same part; the rest are tried
