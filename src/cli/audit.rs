@@ -121,15 +121,8 @@ fn network(args: &NetworkArgs) -> u8 {
         // `audit/network.json`.
         Format::Json => {
             let streamed = audit::Streamed { model, net, query };
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            let written = serde_json::to_writer_pretty(&mut out, &audit::StreamedPairs(&streamed))
-                .map_err(std::io::Error::from)
-                .and_then(|()| std::io::Write::write_all(&mut out, b"\n"))
-                .and_then(|()| std::io::Write::flush(&mut out));
-            if let Err(e) = written
-                && e.kind() != std::io::ErrorKind::BrokenPipe
-            {
-                return usage_error(format!("could not print the audit: {e}"));
+            if let Err(code) = crate::cli::print_json(&audit::StreamedPairs(&streamed)) {
+                return code;
             }
         }
     }

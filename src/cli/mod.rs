@@ -191,6 +191,24 @@ pub fn usage_error(message: impl std::fmt::Display) -> u8 {
     EXIT_USAGE
 }
 
+/// Print `value` as pretty JSON and a newline, written to standard output as it is
+/// serialised (large audits are never held as one string). A reader that stops early
+/// (`| head`) is not an error; another write failure is a usage error's exit code.
+pub fn print_json(value: &impl serde::Serialize) -> Result<(), u8> {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = serde_json::to_writer_pretty(&mut out, value)
+        .map_err(std::io::Error::from)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush());
+    match written {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(usage_error(format!("could not print the output: {e}")))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// `N things` with the right plural.
 pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })

@@ -4,7 +4,6 @@ use crate::access::report::{self, Filter};
 use crate::cli::{EXIT_FAILED, EXIT_OK, OrgArgs, usage_error};
 use crate::spec::AccessLevel;
 use clap::{Args, ValueEnum};
-use std::io::Write;
 
 #[derive(Debug, Args)]
 pub struct AccessArgs {
@@ -84,15 +83,8 @@ pub fn run(args: &AccessArgs) -> u8 {
                 rows: &audit.rows,
                 filter: &filter,
             };
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            let written = serde_json::to_writer_pretty(&mut out, &rows)
-                .map_err(std::io::Error::from)
-                .and_then(|()| out.write_all(b"\n"))
-                .and_then(|()| out.flush());
-            if let Err(e) = written
-                && e.kind() != std::io::ErrorKind::BrokenPipe
-            {
-                return usage_error(format!("could not print the audit: {e}"));
+            if let Err(code) = crate::cli::print_json(&rows) {
+                return code;
             }
         }
     }
