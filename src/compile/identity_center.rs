@@ -2,7 +2,7 @@
 
 use super::lint::{LintCache, Owner, check_acknowledgements};
 use super::policies::{
-    PolicySources, RenderCache, check_inline_size, managed_arn, org_wide_context,
+    PolicySources, RenderCache, check_inline_size, managed_arn, managed_arns, org_wide_context,
 };
 use crate::desired::identity_center::*;
 use crate::desired::{CustomerManagedPolicyReference, tags};
@@ -62,14 +62,10 @@ pub(super) fn permission_sets(
             })
         });
         check_acknowledgements(&owner, &ps.loc, diags);
-        let mut managed: Vec<AttachManagedPolicy> = ps
-            .managed_policies
-            .iter()
-            .filter_map(|r| managed_arn(model, r, diags))
+        let managed: Vec<AttachManagedPolicy> = managed_arns(model, &ps.managed_policies, diags)
+            .into_iter()
             .map(|managed_policy_arn| AttachManagedPolicy { managed_policy_arn })
             .collect();
-        managed.sort();
-        managed.dedup();
         let mut customer: Vec<AttachCustomerManagedPolicy> = ps
             .customer_managed_policies
             .iter()
@@ -122,11 +118,7 @@ pub(super) fn boundary(
 ) -> Option<PermissionsBoundary> {
     match b {
         Boundary::Managed { reference, loc } => {
-            let r = crate::model::PolicyRef {
-                reference: reference.clone(),
-                loc: loc.clone(),
-            };
-            managed_arn(model, &r, diags).map(|arn| PermissionsBoundary {
+            managed_arn(model, reference, loc, diags).map(|arn| PermissionsBoundary {
                 managed_policy_arn: Some(arn),
                 customer_managed_policy_reference: None,
             })

@@ -6,12 +6,12 @@
 //! by the exact policy text, so a template that renders the same text in a thousand
 //! accounts is linted once.
 
+use super::last_text::LastText;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::policy::PolicyDocument;
 use crate::policy::lint::{Finding, LintSeverity, closest_code, lint, lint_info};
 use crate::policy::{PolicyKind, json};
 use crate::source::Loc;
-use foldhash::HashMap;
 use std::collections::BTreeSet;
 use std::ops::Range;
 
@@ -38,72 +38,8 @@ impl<'a> Owner<'a> {
     }
 }
 
-/// The findings of the last text linted from each source (a template, or the trust
-/// policy of the role being compiled). A role's policies come one account after
-/// another, and those that name nothing of the account are the same text every time:
-/// they are linted once. Keeping only the last text per source keeps the cache small
-/// when every account's text differs (60,000 role instances would otherwise keep
-/// 60,000 texts alive).
-#[derive(Default)]
-pub struct LintCache {
-    last: HashMap<String, Kinds>,
-}
-
-/// A source's last linted text, per kind of policy it was linted as.
-#[derive(Default)]
-struct Kinds {
-    identity: Option<Linted>,
-    trust: Option<Linted>,
-}
-
-struct Linted {
-    text: String,
-    findings: Vec<Finding>,
-}
-
-impl LintCache {
-    fn lint(
-        &mut self,
-        doc: &PolicyDocument,
-        kind: PolicyKind,
-        text: &str,
-        source: &str,
-    ) -> Vec<Finding> {
-        // Looked up by `&str` (no key made) on every call but a source's first.
-        if !self.last.contains_key(source) {
-            self.last.insert(source.to_string(), Kinds::default());
-        }
-        let Some(kinds) = self.last.get_mut(source) else {
-            // Not reached: the entry was made above.
-            return lint(doc, kind);
-        };
-        let slot = match kind {
-            PolicyKind::Trust => &mut kinds.trust,
-            PolicyKind::Identity => &mut kinds.identity,
-        };
-        if let Some(last) = slot
-            && last.text == text
-        {
-            return last.findings.clone();
-        }
-        let findings = lint(doc, kind);
-        match slot {
-            // The last text's buffer is reused: most texts differ by account.
-            Some(last) => {
-                last.text.clear();
-                last.text.push_str(text);
-                last.findings.clone_from(&findings);
-            }
-            None => {
-                *slot = Some(Linted {
-                    text: text.to_string(),
-                    findings: findings.clone(),
-                });
-            }
-        }
-        findings
-    }
-}
+/// The findings of each source's last linted text ([`LastText`]).
+pub type LintCache = LastText<Vec<Finding>>;
 
 /// Lint one policy. `place` gives the location of a statement (by index), or of the
 /// policy as a whole for `None`. `source` names the policy's origin (a template name,
@@ -119,7 +55,7 @@ pub fn lint_policy(
     place: &mut dyn FnMut(Option<usize>) -> Diagnostic,
     diags: &mut Diagnostics,
 ) {
-    for f in cache.lint(doc, kind, text, source) {
+    for f in cache.get(source, kind, text, |_| lint(doc, kind)) {
         owner.fired.insert(f.code);
         let acknowledged = owner.acknowledged.iter().any(|a| a == f.code);
         if acknowledged && f.severity == LintSeverity::SecurityWarning {

@@ -4,6 +4,7 @@
 //! built when a tree is ([`network()`], [`crate::Checked::build_tree`]), not here.
 
 mod identity_center;
+mod last_text;
 mod lint;
 mod network;
 mod policies;

@@ -3,12 +3,12 @@
 //! that points at the template line — or, when rendering changed the line structure,
 //! at the rendered text, shown as a file of its own.
 
+use super::last_text::LastText;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{Account, Model, PolicyRef};
 use crate::policy::check::thousands;
 use crate::policy::{self, PolicyKind, Problem, RenderedPolicy, TemplateContext, Templates};
 use crate::source::{FileId, Loc, SourceFile, SourceMap};
-use foldhash::HashMap;
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Display;
@@ -22,25 +22,8 @@ pub struct PolicySources {
     failed: BTreeSet<String>,
 }
 
-/// The last text each template rendered to, and what checking it gave. A role's
-/// policy is rendered for each of its accounts in turn, and a template that names
-/// nothing of the account renders the same text every time: it is checked the first
-/// two times (the second keeps the result) and never again. One entry per template,
-/// so texts that differ per account cost no memory. Each thread that renders keeps
-/// its own.
-#[derive(Default)]
-pub struct RenderCache {
-    last: HashMap<String, LastChecked>,
-}
-
-struct LastChecked {
-    kind: PolicyKind,
-    text: String,
-    /// Kept only once the same text came out twice in a row: most templates name
-    /// the account and never repeat, and keeping each result would copy every
-    /// document for nothing.
-    result: Option<Result<RenderedPolicy, policy::Rejected>>,
-}
+/// The check result of each template's last rendered text ([`LastText`]).
+pub type RenderCache = LastText<Result<RenderedPolicy, policy::Rejected>>;
 
 impl PolicySources {
     /// Load every template; syntax errors and rejected constructs become diagnostics.
@@ -122,7 +105,7 @@ impl PolicySources {
     }
 
     /// [`Templates::render_and_check`], reusing the result when the text is the one this
-    /// template rendered to last time (and the time before).
+    /// template rendered to the times before.
     fn render_and_check(
         &self,
         template: &str,
@@ -137,28 +120,9 @@ impl PolicySources {
                 text: None,
                 problems: vec![problem],
             })?;
-        let Some(last) = cache.last.get_mut(template) else {
-            cache.last.insert(
-                template.to_string(),
-                LastChecked {
-                    kind,
-                    text: text.clone(),
-                    result: None,
-                },
-            );
-            return Templates::check_rendered(text, kind);
-        };
-        if last.kind != kind || last.text != text {
-            // A new text: remembered (in the buffer the old one used), not its result.
-            last.kind = kind;
-            last.text.clear();
-            last.text.push_str(&text);
-            last.result = None;
-            return Templates::check_rendered(text, kind);
-        }
-        last.result
-            .get_or_insert_with(|| Templates::check_rendered(text, kind))
-            .clone()
+        cache.get(template, kind, text, |text| {
+            Templates::check_rendered(text, kind)
+        })
     }
 
     /// Lint a rendered policy, placing each finding on its statement in the template.
@@ -300,15 +264,33 @@ pub fn org_wide_context(model: &Model) -> Value {
     json!({ "org": org_context(model), "vars": model.org.vars })
 }
 
-/// Resolve an AWS-managed policy reference to its ARN in the org's partition.
-pub fn managed_arn(model: &Model, r: &PolicyRef, diags: &mut Diagnostics) -> Option<String> {
-    match policy::resolve(&r.reference, partition(model)) {
+/// Resolve an AWS-managed policy reference (written at `loc`) to its ARN in the
+/// org's partition.
+pub fn managed_arn(
+    model: &Model,
+    reference: &str,
+    loc: &Loc,
+    diags: &mut Diagnostics,
+) -> Option<String> {
+    match policy::resolve(reference, partition(model)) {
         Ok(resolved) => Some(resolved.arn),
         Err(p) => {
-            diags.push(diagnostic(&p).at_loc(r.loc.clone()));
+            diags.push(diagnostic(&p).at_loc(loc.clone()));
             None
         }
     }
+}
+
+/// The ARNs of managed-policy references, sorted, each once (a policy listed twice
+/// is attached once).
+pub fn managed_arns(model: &Model, refs: &[PolicyRef], diags: &mut Diagnostics) -> Vec<String> {
+    let mut arns: Vec<String> = refs
+        .iter()
+        .filter_map(|r| managed_arn(model, &r.reference, &r.loc, diags))
+        .collect();
+    arns.sort();
+    arns.dedup();
+    arns
 }
 
 pub fn partition(model: &Model) -> policy::Partition {

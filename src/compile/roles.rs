@@ -4,6 +4,7 @@
 use super::lint::{LintCache, Owner, check_acknowledgements, lint_policy};
 use super::policies::{
     PolicySources, RenderCache, account_context, check_inline_size, diagnostic, managed_arn,
+    managed_arns,
 };
 use super::trust::{self, trust_policy};
 use crate::access::{LevelCache, PolicyFacts};
@@ -186,14 +187,12 @@ fn role_instances(
         sources,
     } = worker;
     let mut out = Vec::new();
-    // The last trust policy checked for this role and its problems: the policy is
-    // the same text in every account unless it names the account.
-    let mut last_trust: Option<(String, Vec<crate::policy::Problem>)> = None;
     let mut owner = Owner::new(format!("role `{}`", role.name), &role.acknowledge);
     // A trust policy names the account it is created in only through service
     // entries (`aws:SourceAccount`). Without them it is the same document in every
-    // account: built and serialised once (when building it reported nothing, so
-    // no diagnostic is lost by not building it again).
+    // account: built, serialised, checked and linted once (when building it
+    // reported nothing, so no diagnostic is lost by not building it again; checking
+    // and linting the same text again would only repeat their findings).
     let same_everywhere = !role
         .trust
         .iter()
@@ -201,29 +200,20 @@ fn role_instances(
     let mut shared_trust: Option<(crate::policy::PolicyDocument, String)> = None;
     check_permission_set_trust(model, role, assigned, diags);
     // Resolved once per role: the ARNs do not depend on the account.
-    let mut attached: Vec<AttachRolePolicy> = role
-        .managed_policies
-        .iter()
-        .filter_map(|r| managed_arn(model, r, diags))
+    let attached: Vec<AttachRolePolicy> = managed_arns(model, &role.managed_policies, diags)
+        .into_iter()
         .map(|policy_arn| AttachRolePolicy { policy_arn })
         .collect();
-    attached.sort();
-    attached.dedup();
     let managed_boundary = match &role.boundary {
-        Some(Boundary::Managed { reference, loc }) => {
-            let r = crate::model::PolicyRef {
-                reference: reference.clone(),
-                loc: loc.clone(),
-            };
-            managed_arn(model, &r, diags)
-        }
+        Some(Boundary::Managed { reference, loc }) => managed_arn(model, reference, loc, diags),
         _ => None,
     };
     for &a in &role.targets {
         let Some(account) = model.accounts.get(a) else {
             continue;
         };
-        let fresh = if shared_trust.is_some() {
+        let built_now = shared_trust.is_none();
+        let fresh = if !built_now {
             None
         } else {
             let before = diags.len();
@@ -241,8 +231,8 @@ fn role_instances(
         };
         // An entry that could not be generated has been reported; checking the
         // remainder would only add "empty Statement".
-        if trust.statements().len() == role.trust.len() {
-            check_trust(model, role, trust, text, &mut last_trust, diags);
+        if built_now && trust.statements().len() == role.trust.len() {
+            check_trust(model, role, trust, text, diags);
             // Statement i was generated from trust entry i.
             let mut place = |statement: Option<usize>| {
                 let loc = statement
@@ -366,7 +356,8 @@ fn role_instances(
     out
 }
 
-/// Every generated trust policy is checked like any policy before it is written.
+/// Every generated trust policy is checked like any policy before it is written (one
+/// that a role shares between its accounts, once).
 ///
 /// Rule `orgc::limit::trust-policy-size`: AWS limits a role trust policy to 2,048
 /// characters not counting whitespace (raise `organization.limits.trust_policy_chars`
@@ -376,17 +367,9 @@ fn check_trust(
     role: &Role,
     doc: &crate::policy::PolicyDocument,
     text: &str,
-    last: &mut Option<(String, Vec<crate::policy::Problem>)>,
     diags: &mut Diagnostics,
 ) {
-    let problems = match last {
-        Some((t, problems)) if t == text => problems,
-        _ => {
-            let checked = check_document(doc, trust::KIND);
-            &mut last.insert((text.to_string(), checked.problems)).1
-        }
-    };
-    for p in problems.iter() {
+    for p in &check_document(doc, trust::KIND).problems {
         diags.push(diagnostic(p).at_loc(role.loc.clone()).with_note(format!(
             "in the trust policy generated for role `{}`",
             role.name
