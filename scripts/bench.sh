@@ -7,9 +7,9 @@
 #
 # Builds the release binary and the generator, generates each org (seed $SEED) and a
 # second version of it in which 1% of the assignment blocks differ (for `diff`), then
-# runs every command the binary has (`orgc help` decides: validate, compile writing
-# every file over the previous output and into an empty directory, audit
-# network/access --format json, diff) $RUNS times. Reports the
+# runs every command the binary has (`orgc help` decides: validate; compile over its
+# own previous output, over the output of the other version, into an empty directory,
+# and with --check; audit network/access --format json; diff) $RUNS times. Reports the
 # median and range of the wall-clock time, the peak resident memory of the slowest
 # run (GNU time's "Maximum resident set size"), and the growth of the median from
 # the smallest org. Needs GNU time at /usr/bin/time (`apt-get install -y time`).
@@ -80,7 +80,7 @@ for n in $SIZES; do
     dir="$WORK/org-$n"
     "$GEN" --accounts "$n" --seed "$SEED" --out "$dir/base/org"
     "$GEN" --accounts "$n" --seed "$SEED" --out "$dir/changed/org" --change-assignments 1
-    cmds=(validate compile compile-fresh)
+    cmds=(validate compile compile-changed compile-fresh compile-check)
     has_audit network && cmds+=("audit-network")
     has_audit access && cmds+=("audit-access")
     has diff && cmds+=(diff)
@@ -92,14 +92,30 @@ for n in $SIZES; do
         # The previous command's trees are still being written back to disk (and
         # deleted ones freed); a command measured meanwhile shares the machine with
         # the kernel doing it. Flushed first, outside the measurement.
+        case $c in
+            # Each starts from the output of the base org, written outside the
+            # measurement.
+            compile | compile-changed | compile-check)
+                "$ORGC" compile "$dir/base/org" --out "$dir/out" --quiet ;;
+        esac
         sync
-        for _ in $(seq "$RUNS"); do
+        for i in $(seq "$RUNS"); do
             case $c in
                 validate) run_one "$c" "$ORGC" validate "$dir/base/org" --quiet ;;
                 compile)
-                    # Recompiling over the previous output, as on every save and in CI
-                    # with a committed out/ (the first run writes it).
+                    # Recompiling over its own previous output, as after a save that
+                    # changes no output: the tree is compared and left as it is.
                     run_one "$c" "$ORGC" compile "$dir/base/org" --out "$dir/out" --quiet ;;
+                compile-changed)
+                    # Over the output of the other version (1% of the assignment blocks
+                    # differ), as after a save that changes the output: every run
+                    # replaces the tree.
+                    side=base
+                    if [ $((i % 2)) -eq 1 ]; then side=changed; fi
+                    run_one "$c" "$ORGC" compile "$dir/$side/org" --out "$dir/out" --quiet ;;
+                compile-check)
+                    # What CI runs over a committed out/: compare, write nothing.
+                    run_one "$c" "$ORGC" compile "$dir/base/org" --out "$dir/out" --check --quiet ;;
                 compile-fresh)
                     # Into a directory that does not exist yet, as on a fresh clone. Each
                     # run writes its own; they are removed after the last, since

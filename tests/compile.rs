@@ -202,6 +202,35 @@ fn check_reports_a_stale_output_directory() {
     assert_eq!(std::fs::read_to_string(&assignments).unwrap(), "{}\n");
 }
 
+/// A compile whose output is already on disk leaves the tree as it is; one that finds
+/// an edited output file or a stray one replaces the tree, mending both.
+#[test]
+fn recompiling_leaves_a_current_tree_alone_and_mends_an_edited_one() {
+    let proj = example_copy();
+    let first = orgc(proj.path(), &["compile", "org"]);
+    assert_eq!(first.status.code(), Some(0));
+    assert!(!String::from_utf8_lossy(&first.stdout).contains("nothing written"));
+    let compiled = read_tree(&proj.path().join("out"));
+
+    let again = orgc(proj.path(), &["compile", "org"]);
+    assert_eq!(again.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("it already held them, nothing written"),
+        "{}",
+        String::from_utf8_lossy(&again.stdout)
+    );
+    assert_eq!(read_tree(&proj.path().join("out")), compiled);
+
+    let assignments = proj.path().join("out/identity-center/assignments.json");
+    std::fs::write(&assignments, "{}\n").unwrap();
+    std::fs::create_dir(proj.path().join("out/stray")).unwrap();
+    let mended = orgc(proj.path(), &["compile", "org"]);
+    assert_eq!(mended.status.code(), Some(0));
+    assert!(!String::from_utf8_lossy(&mended.stdout).contains("nothing written"));
+    assert_eq!(read_tree(&proj.path().join("out")), compiled);
+    assert!(!proj.path().join("out/stray").exists());
+}
+
 const HOSTILE: &str = r#"x"}],"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}],"y":""#;
 
 /// The injection test of the policy pipeline, end to end: a hostile value in

@@ -82,16 +82,28 @@ pub fn run(args: &CompileArgs) -> u8 {
     } else {
         crate::emit::write::Durability::Unsynced
     };
-    if let Err(e) = crate::emit::write::write_tree(&args.out, &tree, durability) {
-        return usage_error(format!(
-            "could not write {out}: {e} (the previous output is untouched)"
-        ));
+    let mut clock = crate::timings::Stopwatch::default();
+    let written = crate::emit::write::write_tree_timed(&args.out, &tree, durability, &mut clock);
+    if std::env::var_os("ORGC_TIMINGS").is_some() {
+        eprint!("{}", clock.render());
     }
+    let written = match written {
+        Ok(w) => w,
+        Err(e) => {
+            return usage_error(format!(
+                "could not write {out}: {e} (the previous output is untouched)"
+            ));
+        }
+    };
     if !args.org.report.quiet
         && let (Some(model), Some(desired)) = (&checked.model, &checked.desired)
     {
+        let unchanged = match written {
+            crate::emit::write::Written::Unchanged => "; it already held them, nothing written",
+            crate::emit::write::Written::Replaced => "",
+        };
         println!(
-            "compiled org `{}` into {out}/: {} ({}, {}, {})",
+            "compiled org `{}` into {out}/: {} ({}, {}, {}){unchanged}",
             model.org.name,
             plural(tree.file_count(), "file", "files"),
             plural(

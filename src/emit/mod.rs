@@ -101,6 +101,18 @@ impl<'a> Plan<'a> {
         })
     }
 
+    /// The opening of `manifest.json`, up to its list of files: equal in two
+    /// manifests of one tool version, output format and inputs.
+    pub fn manifest_head(&self) -> Vec<u8> {
+        let mut head = self.manifest(&[]);
+        let files = b"\"files\": [";
+        match head.windows(files.len()).position(|w| w == files) {
+            Some(at) => head.truncate(at + files.len()),
+            None => head.clear(),
+        }
+        head
+    }
+
     /// The whole tree in memory (what `diff` compares).
     pub fn to_tree(&self) -> std::io::Result<Tree> {
         let tree = Mutex::new(Tree::new());
