@@ -6,6 +6,8 @@ use crate::policy::actions::{Lookup, catalogue};
 use crate::policy::document::OneOrMany;
 use crate::policy::json::Member;
 use crate::policy::problem::{Problem, codes};
+use foldhash::HashSet;
+use std::cell::RefCell;
 use std::ops::Range;
 
 /// What a role trust policy may allow, in the catalogue's spelling.
@@ -42,12 +44,20 @@ impl Checker {
     }
 
     fn action(&mut self, action: &str, span: Range<usize>) {
+        if self.kind == PolicyKind::Identity && known_valid(action) {
+            return;
+        }
         // Identity policies only need to know that a pattern matches something; trust
         // policies need every match, to see that all of them are allowed there.
         let lookup = match self.kind {
             PolicyKind::Identity => catalogue().lookup_first(action),
             PolicyKind::Trust => catalogue().lookup(action),
         };
+        if self.kind == PolicyKind::Identity
+            && matches!(lookup, Lookup::Everything | Lookup::Matches(_))
+        {
+            remember_valid(action);
+        }
         let problem = match lookup {
             Lookup::Everything => {
                 if self.kind == PolicyKind::Trust {
@@ -108,6 +118,32 @@ impl Checker {
             self.push(problem.with_span(span));
         }
     }
+}
+
+thread_local! {
+    /// Action strings this thread has found valid in an identity policy, exactly as
+    /// written. A large org's policies repeat the same few hundred actions in every
+    /// account, and a hash lookup costs a tenth of searching the catalogue; the
+    /// answer depends on the string alone, so remembering it changes nothing.
+    static VALID: RefCell<HashSet<Box<str>>> = RefCell::new(HashSet::default());
+}
+
+/// Entries [`VALID`] holds before it starts over: policies with ever new actions
+/// (thousands of distinct names) would otherwise grow it without bound.
+const VALID_CAP: usize = 1 << 14;
+
+fn known_valid(action: &str) -> bool {
+    VALID.with(|v| v.borrow().contains(action))
+}
+
+fn remember_valid(action: &str) {
+    VALID.with(|v| {
+        let mut v = v.borrow_mut();
+        if v.len() >= VALID_CAP {
+            v.clear();
+        }
+        v.insert(action.into());
+    });
 }
 
 fn trust_action_list() -> String {

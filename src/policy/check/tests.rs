@@ -346,6 +346,35 @@ fn trust_policies_only_assume_the_role() {
     assert_clean(&text, PolicyKind::Trust);
 }
 
+/// Identity policies remember the actions they found valid (per thread); that must
+/// change no answer: not for the same string in a trust policy, not for a string that
+/// differs only in case or is invalid.
+#[test]
+fn remembered_actions_change_no_answer() {
+    let a = |action: &str| {
+        identity(&format!(
+            r#"{{"Effect": "Allow", "Action": ["{action}"], "Resource": "*"}}"#
+        ))
+    };
+    for _ in 0..2 {
+        assert_clean(&a("sts:GetCallerIdentity"), PolicyKind::Identity);
+        assert_clean(&a("sts:getcalleridentity"), PolicyKind::Identity);
+        assert_one(
+            &a("sts:GetCallerIdentiti"),
+            PolicyKind::Identity,
+            codes::UNKNOWN_ACTION,
+            r#""sts:GetCallerIdentiti""#,
+        );
+        let text = GOOD_TRUST.replace(r#""sts:TagSession""#, r#""sts:GetCallerIdentity""#);
+        assert_one(
+            &text,
+            PolicyKind::Trust,
+            codes::TRUST_ACTION,
+            r#""sts:GetCallerIdentity""#,
+        );
+    }
+}
+
 #[test]
 fn sids_are_alphanumeric_and_unique() {
     let s = |sid: &str| {
