@@ -221,14 +221,40 @@ fn recompiling_leaves_a_current_tree_alone_and_mends_an_edited_one() {
     );
     assert_eq!(read_tree(&proj.path().join("out")), compiled);
 
+    // One file edited in place, keeping its length: found by its bytes, not its size.
     let assignments = proj.path().join("out/identity-center/assignments.json");
-    std::fs::write(&assignments, "{}\n").unwrap();
-    std::fs::create_dir(proj.path().join("out/stray")).unwrap();
+    let mut edited = std::fs::read(&assignments).unwrap();
+    let at = edited.iter().position(|b| b.is_ascii_digit()).unwrap();
+    edited[at] = if edited[at] == b'9' { b'8' } else { b'9' };
+    std::fs::write(&assignments, &edited).unwrap();
+    let manifest = proj.path().join("out/manifest.json");
+    #[cfg(unix)]
+    let inode =
+        |p: &std::path::Path| std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(p).unwrap());
+    #[cfg(unix)]
+    let manifest_before = inode(&manifest);
     let mended = orgc(proj.path(), &["compile", "org"]);
     assert_eq!(mended.status.code(), Some(0));
     assert!(!String::from_utf8_lossy(&mended.stdout).contains("nothing written"));
     assert_eq!(read_tree(&proj.path().join("out")), compiled);
+    // The files that were right are the same files, shared with the new tree.
+    #[cfg(unix)]
+    assert_eq!(inode(&manifest), manifest_before);
+
+    // An entry the tree should not have makes it replaced, even with every file right.
+    std::fs::create_dir(proj.path().join("out/stray")).unwrap();
+    let tidied = orgc(proj.path(), &["compile", "org"]);
+    assert_eq!(tidied.status.code(), Some(0));
+    assert!(!String::from_utf8_lossy(&tidied.stdout).contains("nothing written"));
+    assert_eq!(read_tree(&proj.path().join("out")), compiled);
     assert!(!proj.path().join("out/stray").exists());
+    // Nothing is left beside the output.
+    let beside: Vec<_> = std::fs::read_dir(proj.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("orgc-"))
+        .collect();
+    assert!(beside.is_empty(), "{beside:?}");
 }
 
 const HOSTILE: &str = r#"x"}],"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}],"y":""#;

@@ -52,7 +52,7 @@ pub fn run(args: &CompileArgs) -> u8 {
     };
     let out = args.out.display();
     if args.check {
-        let stale = match crate::emit::write::compare_tree(&args.out, &tree) {
+        let stale = match crate::emit::stale::compare_tree(&args.out, &tree) {
             Ok(s) => s,
             Err(e) => return usage_error(format!("{out}: {e}")),
         };
@@ -95,12 +95,20 @@ pub fn run(args: &CompileArgs) -> u8 {
             ));
         }
     };
+    if let crate::emit::write::Written::ReplacedLeavingPrevious { at, error } = &written {
+        // The new output is in place; only the old copy's removal failed.
+        eprintln!(
+            "warning: the previous output could not be removed from {}: {error} \
+             (the next compile tries again)",
+            at.display()
+        );
+    }
     if !args.org.report.quiet
         && let (Some(model), Some(desired)) = (&checked.model, &checked.desired)
     {
         let unchanged = match written {
             crate::emit::write::Written::Unchanged => "; it already held them, nothing written",
-            crate::emit::write::Written::Replaced => "",
+            _ => "",
         };
         println!(
             "compiled org `{}` into {out}/: {} ({}, {}, {}){unchanged}",

@@ -2,6 +2,8 @@
 //! `manifest.json`. Planning the tree is pure; [`write`] makes each file and puts it
 //! on disk.
 
+mod on_disk;
+pub mod stale;
 pub mod write;
 
 use crate::compile::{DesiredState, NetworkState};

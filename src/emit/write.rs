@@ -1,24 +1,29 @@
-//! Writes an output tree to disk atomically, and compares one with what is on disk
-//! (`compile --check`). With the loader, the only file-system access below the CLI.
+//! Writes an output tree to disk atomically. With the loader, the only file-system
+//! writes of the program.
 //!
 //! Atomic replacement: the new tree is written in full into a fresh sibling directory
-//! (`.<out>.orgc-new-<pid>`), then the old tree is renamed aside, the new one renamed
-//! into place, and the old one removed. A failure at any point before the swap leaves
-//! the previous tree untouched and removes the half-written one; Unix cannot rename a
-//! directory over a non-empty one, hence the two renames. A previous tree that is
-//! already exactly the new one is left in place instead: that is the same result, and
-//! nothing is created or removed.
+//! (`.<out>.orgc-new-<pid>`) and then exchanged with the previous one in one step
+//! (`renameat2(RENAME_EXCHANGE)` on Linux, `renameatx_np(RENAME_SWAP)` on macOS), so
+//! `out/` always holds one whole tree, the old or the new; the old one is then
+//! removed. Where the exchange is not available, the old tree is renamed aside and the
+//! new one renamed into place (Unix cannot rename a directory over a non-empty one),
+//! which leaves a moment with no `out/` at all. A failure before the swap leaves the
+//! previous tree untouched and removes the half-written one; temporaries left by an
+//! interrupted run (its process gone) are removed by the next one. A previous tree
+//! that is already exactly the new one is left in place instead: that is the same
+//! result, and nothing is created or removed.
 
-use super::{MAKERS, MANIFEST, Plan, lock};
+use super::on_disk::{Previous, is_real_dir};
+use super::{MAKERS, Plan, lock};
 use crate::timings::Stopwatch;
 use foldhash::HashMap;
-use std::collections::{BTreeMap, BTreeSet};
-use std::io::{Read as _, Write};
+use std::collections::BTreeSet;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
 /// Relative path (with `/`) → file content.
-pub type Tree = BTreeMap<String, Vec<u8>>;
+pub type Tree = std::collections::BTreeMap<String, Vec<u8>>;
 
 /// Whether each file reaches the disk before the new tree replaces the old one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,10 +43,13 @@ pub fn write_tree(out: &Path, plan: &Plan<'_>, durability: Durability) -> std::i
 }
 
 /// What [`write_tree`] did to the output directory.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Written {
     /// A new tree replaced the previous one (or took the place of none).
     Replaced,
+    /// A new tree replaced the previous one, which could not then be removed: it is
+    /// left at `at` (a hidden sibling of the output), for the next run to remove.
+    ReplacedLeavingPrevious { at: PathBuf, error: String },
     /// The previous tree already held exactly the files of the plan, each a plain file
     /// of its own, and nothing else: it was left as it was.
     Unchanged,
@@ -68,11 +76,12 @@ pub fn write_tree_timed(
     let retired = parent.join(format!(".{base}.orgc-old-{pid}"));
     remove_if_exists(&staging)?;
     remove_if_exists(&retired)?;
+    sweep_abandoned(&parent, &base, pid);
 
     // Files are linked from the previous tree only when nothing is synced: a linked
     // file was written by an earlier compile that may not have synced it.
     let previous = if durability == Durability::Unsynced && is_real_dir(out) {
-        Some(Previous::list(out, plan)?)
+        Some(Previous::read(out, plan)?)
     } else {
         None
     };
@@ -80,7 +89,7 @@ pub fn write_tree_timed(
     let written = match filled {
         Ok(w) => w,
         Err(e) => {
-            let _ = std::fs::remove_dir_all(&staging);
+            let _ = remove_if_exists(&staging);
             return Err(e);
         }
     };
@@ -89,38 +98,120 @@ pub fn write_tree_timed(
         return Ok(written);
     }
     clock.lap("make and write the new tree");
-    let had_old = out.exists();
-    if had_old && let Err(e) = std::fs::rename(out, &retired) {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(e);
-    }
-    if let Err(e) = std::fs::rename(&staging, out) {
-        // Put the previous tree back before reporting.
-        if had_old {
-            let _ = std::fs::rename(&retired, out);
+    let old = match swap(&staging, out, &retired) {
+        Ok(old) => old,
+        Err(e) => {
+            let _ = remove_if_exists(&staging);
+            return Err(e);
         }
-        let _ = std::fs::remove_dir_all(&staging);
+    };
+    clock.lap("swap");
+    let Some(old) = old else {
+        return Ok(Written::Replaced);
+    };
+    let removed = remove_if_exists(&old);
+    clock.lap("remove the previous tree");
+    Ok(match removed {
+        Ok(()) => Written::Replaced,
+        Err(e) => Written::ReplacedLeavingPrevious {
+            at: old,
+            error: e.to_string(),
+        },
+    })
+}
+
+/// Put the tree at `staging` in the place of `out`, returning where the previous
+/// entry at `out` now is, if there was one. On an error, `out` is as it was.
+fn swap(staging: &Path, out: &Path, retired: &Path) -> std::io::Result<Option<PathBuf>> {
+    // Whatever is at `out` (a link is not followed: it is replaced, not written
+    // through).
+    if std::fs::symlink_metadata(out).is_err() {
+        std::fs::rename(staging, out)?;
+        return Ok(None);
+    }
+    if exchange(staging, out) {
+        return Ok(Some(staging.to_path_buf()));
+    }
+    std::fs::rename(out, retired)?;
+    if let Err(e) = std::fs::rename(staging, out) {
+        // Put the previous tree back before reporting.
+        let _ = std::fs::rename(retired, out);
         return Err(e);
     }
-    clock.lap("swap");
-    if had_old {
-        std::fs::remove_dir_all(&retired)?;
-        clock.lap("remove the previous tree");
-    }
-    Ok(Written::Replaced)
+    Ok(Some(retired.to_path_buf()))
 }
 
-/// A directory itself, not a link to one: a link at `out` is replaced by a directory,
-/// never written through.
-fn is_real_dir(p: &Path) -> bool {
-    std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir())
+/// Exchange two entries in one step, where the system can; false when it cannot
+/// (an older kernel, a file system without it), and nothing has changed.
+#[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
+fn exchange(a: &Path, b: &Path) -> bool {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).is_ok()
 }
 
+#[cfg(not(any(target_os = "linux", target_os = "android", target_vendor = "apple")))]
+fn exchange(_: &Path, _: &Path) -> bool {
+    false
+}
+
+/// Remove whatever is at `p` (a tree, a file, a link — never what a link points to);
+/// nothing there is no error.
 fn remove_if_exists(p: &Path) -> std::io::Result<()> {
-    match std::fs::remove_dir_all(p) {
+    let removed = match std::fs::symlink_metadata(p) {
+        Ok(m) if m.is_dir() => std::fs::remove_dir_all(p),
+        Ok(_) => std::fs::remove_file(p),
+        Err(e) => Err(e),
+    };
+    match removed {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
         _ => Ok(()),
     }
+}
+
+/// Remove the temporaries (`.<out>.orgc-new-<pid>`, `.<out>.orgc-old-<pid>`) of earlier
+/// runs that were interrupted, or could not remove the previous tree: only those
+/// whose process is gone, since a running compile of the same output owns its own.
+/// Best effort: what cannot be removed now is tried again by the next run.
+fn sweep_abandoned(parent: &Path, base: &str, own_pid: u32) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(|n| temporary_pid(n, base)) else {
+            continue;
+        };
+        if pid != own_pid && process_is_gone(pid) {
+            let _ = remove_if_exists(&entry.path());
+        }
+    }
+}
+
+/// The process id in the name of one of `base`'s temporaries.
+fn temporary_pid(name: &str, base: &str) -> Option<u32> {
+    let rest = name.strip_prefix('.')?.strip_prefix(base)?;
+    let pid = rest
+        .strip_prefix(".orgc-new-")
+        .or_else(|| rest.strip_prefix(".orgc-old-"))?;
+    pid.parse().ok()
+}
+
+/// Whether no process has this id (as far as this system can tell; when it cannot,
+/// the process is assumed to run).
+#[cfg(unix)]
+fn process_is_gone(pid: u32) -> bool {
+    let Some(pid) = i32::try_from(pid)
+        .ok()
+        .and_then(rustix::process::Pid::from_raw)
+    else {
+        return false;
+    };
+    rustix::process::test_kill_process(pid) == Err(rustix::io::Errno::SRCH)
+}
+
+#[cfg(not(unix))]
+fn process_is_gone(_: u32) -> bool {
+    false
 }
 
 /// Files written at once when each is synced. A sync waits for the file system's
@@ -180,12 +271,13 @@ enum Mode {
 /// there instead of written: creating tens of thousands of inodes right after the
 /// last compile freed as many is slow on ext4 (its allocator steps over recently
 /// deleted inodes). The old tree is never modified in place, so sharing its files is
-/// safe.
+/// safe; only files that nothing outside the tree can change are shared
+/// ([`Previous::holds`]).
 fn fill(
     dir: &Path,
     plan: &Plan<'_>,
     durability: Durability,
-    previous: Option<&Previous>,
+    previous: Option<&Previous<'_>>,
 ) -> std::io::Result<Written> {
     let mode = match previous {
         Some(p) if p.may_be_current => Mode::Comparing(Vec::new()),
@@ -263,181 +355,10 @@ fn fill(
     }
 }
 
-/// The previous output tree.
-struct Previous {
-    root: PathBuf,
-    /// Whether the tree may be exactly the plan, as far as the manifest's opening
-    /// (tool, version, output format, the inputs' hash) and the tree's listing tell:
-    /// no entry the plan lacks, no path planned twice. When not, the new tree is
-    /// written at once (and the tree is not listed: a changed org needs no listing).
-    may_be_current: bool,
-}
-
-impl Previous {
-    fn list(root: &Path, plan: &Plan<'_>) -> std::io::Result<Previous> {
-        let same_head = std::fs::File::open(root.join(MANIFEST)).is_ok_and(|f| {
-            let head = plan.manifest_head();
-            let mut old = Vec::with_capacity(head.len());
-            f.take(head.len() as u64)
-                .read_to_end(&mut old)
-                .is_ok_and(|_| old == head)
-        });
-        let may_be_current = same_head && {
-            let mut entries = BTreeMap::new();
-            list(root, "", &mut entries)?;
-            let mut planned: Vec<&str> = plan.files().map(|(p, _)| p).collect();
-            planned.push(MANIFEST);
-            planned.sort_unstable();
-            let once = planned.windows(2).all(|w| w[0] != w[1]);
-            let dirs = needed_dirs(&planned);
-            once && entries.len() == planned.len() + dirs.len()
-                && entries.keys().all(|k| {
-                    planned.binary_search(&k.as_str()).is_ok() || dirs.contains(k.as_str())
-                })
-        };
-        Ok(Previous {
-            root: root.to_path_buf(),
-            may_be_current,
-        })
-    }
-
-    /// Whether the previous tree holds `content` at `rel` in a plain file that the
-    /// new tree may share.
-    fn holds(&self, rel: &str, content: &[u8]) -> bool {
-        same_content(&self.root.join(rel), content) == Some(true)
-    }
-}
-
-/// Every directory above the paths `files`.
-fn needed_dirs<'p>(files: &[&'p str]) -> BTreeSet<&'p str> {
-    let mut dirs = BTreeSet::new();
-    for f in files {
-        let mut rest = *f;
-        while let Some(i) = rest.rfind('/') {
-            rest = &rest[..i];
-            if !dirs.insert(rest) {
-                break;
-            }
-        }
-    }
-    dirs
-}
-
-/// What a path of a tree is, as its directory listing says (links are not followed).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Entry {
-    File,
-    Dir,
-    Other,
-}
-
-/// Every entry under `dir` by its path relative to the tree's root (with `/`).
-fn list(dir: &Path, prefix: &str, out: &mut BTreeMap<String, Entry>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let rel = if prefix.is_empty() {
-            name
-        } else {
-            format!("{prefix}/{name}")
-        };
-        let kind = entry.file_type()?;
-        if kind.is_dir() {
-            list(&entry.path(), &rel, out)?;
-            out.insert(rel, Entry::Dir);
-        } else if kind.is_file() {
-            out.insert(rel, Entry::File);
-        } else {
-            out.insert(rel, Entry::Other);
-        }
-    }
-    Ok(())
-}
-
-/// Whether `path` is a plain file holding exactly `content`: `None` when it is not
-/// (or cannot be read), else whether the file is private to the tree.
-fn same_content(path: &Path, content: &[u8]) -> Option<bool> {
-    // Not following links: a link is linked as itself, never its target, so anything
-    // but a plain file is written afresh.
-    match std::fs::symlink_metadata(path) {
-        Ok(m) if m.is_file() && m.len() == content.len() as u64 => std::fs::read(path)
-            .is_ok_and(|old| old == content)
-            .then(|| !linked_elsewhere(&m)),
-        _ => None,
-    }
-}
-
-/// Whether a file has other names than its path in the tree: linking it would tie
-/// the new tree to a file outside it, which edits there would change.
-#[cfg(unix)]
-fn linked_elsewhere(m: &std::fs::Metadata) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    m.nlink() > 1
-}
-
-#[cfg(not(unix))]
-fn linked_elsewhere(_: &std::fs::Metadata) -> bool {
-    false
-}
-
-/// How an output directory differs from what compile would write.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct Staleness {
-    pub changed: Vec<String>,
-    pub missing: Vec<String>,
-    pub extra: Vec<String>,
-}
-
-impl Staleness {
-    pub fn is_current(&self) -> bool {
-        self.changed.is_empty() && self.missing.is_empty() && self.extra.is_empty()
-    }
-}
-
-/// Compare `out` on disk with the files of `plan`, one old file in memory at a time.
-/// A missing directory is all-missing. Directories are not listed as extra: they hold
-/// no output of their own, and git keeps no empty ones.
-pub fn compare_tree(out: &Path, plan: &Plan<'_>) -> std::io::Result<Staleness> {
-    let mut on_disk = BTreeMap::new();
-    if is_real_dir(out) {
-        list(out, "", &mut on_disk)?;
-    }
-    let verdicts = Mutex::new(Vec::new());
-    plan.make(MAKERS, |rel, content| {
-        let changed = match on_disk.get(rel) {
-            None => false,
-            Some(Entry::File) if same_content(&out.join(rel), &content).is_some() => {
-                return Ok(());
-            }
-            Some(_) => true,
-        };
-        lock(&verdicts)?.push((rel.to_string(), changed));
-        Ok(())
-    })?;
-    let mut verdicts = verdicts
-        .into_inner()
-        .map_err(|_| std::io::Error::other("a worker thread panicked"))?;
-    verdicts.sort();
-    let mut s = Staleness::default();
-    for (rel, changed) in verdicts {
-        if changed {
-            s.changed.push(rel);
-        } else {
-            s.missing.push(rel);
-        }
-    }
-    let planned: BTreeSet<&str> = plan.files().map(|(p, _)| p).chain([MANIFEST]).collect();
-    s.extra = on_disk
-        .into_iter()
-        .filter(|(rel, entry)| *entry != Entry::Dir && !planned.contains(rel.as_str()))
-        .map(|(rel, _)| rel)
-        .collect();
-    Ok(s)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::emit::MANIFEST;
 
     fn tree(items: &[(&str, &str)]) -> Plan<'static> {
         Plan::from_bytes(
@@ -503,6 +424,7 @@ mod tests {
         write_tree(&out, &tree(&[("a", "1")]), Durability::Unsynced).unwrap();
         assert!(write_tree(&out, &tree(&[("a", "1"), ("a", "2")]), Durability::Unsynced).is_err());
         assert_eq!(std::fs::read_to_string(out.join("a")).unwrap(), "1");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[cfg(unix)]
@@ -513,7 +435,13 @@ mod tests {
         let out = dir.path().join("out");
         write_tree(&out, &tree(&[("a", "1")]), Durability::Unsynced).unwrap();
         std::fs::hard_link(out.join("a"), dir.path().join("elsewhere")).unwrap();
-        write_tree(&out, &tree(&[("a", "1")]), Durability::Unsynced).unwrap();
+        let written = write_tree_timed(
+            &out,
+            &tree(&[("a", "1")]),
+            Durability::Unsynced,
+            &mut Stopwatch::default(),
+        );
+        assert_eq!(written.unwrap(), Written::Replaced);
         assert_eq!(std::fs::metadata(out.join("a")).unwrap().nlink(), 1);
     }
 
@@ -613,7 +541,8 @@ mod tests {
             std::fs::read_to_string(out.join(MANIFEST)).unwrap(),
             manifest
         );
-        // The last file differs: the others are linked, it is written.
+        // A file in the middle of the order differs: the others are linked, whether
+        // made before or after it, and it is written.
         std::fs::write(out.join("d1/f49"), "edited").unwrap();
         write_tree(&out, &plan(), Durability::Unsynced).unwrap();
         let kept: Vec<u64> = before
@@ -644,31 +573,117 @@ mod tests {
         assert_eq!(std::fs::read_to_string(target.join("a")).unwrap(), "1");
     }
 
+    #[cfg(unix)]
     #[test]
-    fn compare_lists_changed_missing_and_extra() {
+    fn files_under_a_linked_directory_are_not_shared() {
+        use std::os::unix::fs::MetadataExt;
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
-        write_tree(
-            &out,
-            &tree(&[("a", "1"), ("b", "2"), ("c", "3")]),
-            Durability::Unsynced,
-        )
-        .unwrap();
-        let s = compare_tree(&out, &tree(&[("a", "1"), ("b", "changed"), ("d", "4")])).unwrap();
-        assert_eq!(s.changed, vec!["b", "manifest.json"]);
-        assert_eq!(s.missing, vec!["d"]);
-        assert_eq!(s.extra, vec!["c"]);
-        // Directories are not output: an empty one is not listed.
-        std::fs::create_dir(out.join("empty")).unwrap();
-        assert!(
-            compare_tree(&out, &tree(&[("a", "1"), ("b", "2"), ("c", "3")]))
-                .unwrap()
-                .is_current()
-        );
-        assert!(
-            compare_tree(&out, &tree(&[("a", "1"), ("b", "2"), ("c", "3")]))
-                .unwrap()
-                .is_current()
-        );
+        let plan = || tree(&[("a", "1"), ("x/b", "2")]);
+        write_tree(&out, &plan(), Durability::Unsynced).unwrap();
+        // `x` becomes a link to a directory outside the tree with the same file.
+        let elsewhere = dir.path().join("elsewhere");
+        std::fs::rename(out.join("x"), &elsewhere).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, out.join("x")).unwrap();
+        write_tree(&out, &plan(), Durability::Unsynced).unwrap();
+        assert!(std::fs::symlink_metadata(out.join("x")).unwrap().is_dir());
+        assert_eq!(std::fs::metadata(out.join("x/b")).unwrap().nlink(), 1);
+        assert_eq!(std::fs::metadata(elsewhere.join("b")).unwrap().nlink(), 1);
+        assert_eq!(std::fs::read_to_string(out.join("x/b")).unwrap(), "2");
+    }
+
+    /// Runs `f` on a thread, failing the test if it has not finished in 20 s (rather
+    /// than hanging the test run).
+    #[cfg(unix)]
+    fn within_seconds<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || tx.send(f()));
+        rx.recv_timeout(std::time::Duration::from_secs(20))
+            .expect("still waiting after 20 s")
+    }
+
+    #[cfg(unix)]
+    fn mkfifo(p: &Path) -> bool {
+        std::process::Command::new("mkfifo")
+            .arg(p)
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_in_the_previous_tree_is_not_waited_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let plan = || tree(&[("a", "1"), ("b", "2")]);
+        write_tree(&out, &plan(), Durability::Unsynced).unwrap();
+        std::fs::remove_file(out.join(MANIFEST)).unwrap();
+        std::fs::remove_file(out.join("a")).unwrap();
+        if !mkfifo(&out.join(MANIFEST)) || !mkfifo(&out.join("a")) {
+            return; // no mkfifo on this system
+        }
+        let o = out.clone();
+        let written = within_seconds(move || {
+            write_tree_timed(&o, &plan(), Durability::Unsynced, &mut Stopwatch::default())
+                .map_err(|e| e.to_string())
+        });
+        assert_eq!(written.unwrap(), Written::Replaced);
+        assert!(std::fs::symlink_metadata(out.join("a")).unwrap().is_file());
+        assert_eq!(std::fs::read_to_string(out.join("a")).unwrap(), "1");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_or_a_dangling_link_at_the_output_path_is_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let plan = tree(&[("a", "1")]);
+        std::os::unix::fs::symlink(dir.path().join("nowhere"), &out).unwrap();
+        write_tree(&out, &plan, Durability::Unsynced).unwrap();
+        assert!(std::fs::symlink_metadata(&out).unwrap().is_dir());
+        std::fs::remove_dir_all(&out).unwrap();
+        std::fs::write(&out, "a file").unwrap();
+        let written =
+            write_tree_timed(&out, &plan, Durability::Unsynced, &mut Stopwatch::default());
+        assert_eq!(written.unwrap(), Written::Replaced);
+        assert_eq!(std::fs::read_to_string(out.join("a")).unwrap(), "1");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn temporaries_of_a_process_that_is_gone_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        // A process that has finished (and been waited for) is gone.
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let gone = child.id();
+        child.wait().unwrap();
+        let abandoned = dir.path().join(format!(".out.orgc-new-{gone}"));
+        std::fs::create_dir_all(abandoned.join("x")).unwrap();
+        std::fs::write(dir.path().join(format!(".out.orgc-old-{gone}")), "").unwrap();
+        // The process that started this test runs: what looks like its temporary is
+        // another compile's, which is left alone (as are other outputs' temporaries).
+        let running_pid = std::os::unix::process::parent_id();
+        let running = dir.path().join(format!(".out.orgc-new-{running_pid}"));
+        std::fs::create_dir(&running).unwrap();
+        let other = dir.path().join(".other.orgc-new-1");
+        std::fs::create_dir(&other).unwrap();
+        write_tree(&out, &tree(&[("a", "1")]), Durability::Unsynced).unwrap();
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        let mut expected = vec![
+            ".other.orgc-new-1".to_string(),
+            format!(".out.orgc-new-{running_pid}"),
+            "out".to_string(),
+        ];
+        expected.sort();
+        assert_eq!(names, expected);
+        assert_eq!(temporary_pid(".out.orgc-old-42", "out"), Some(42));
+        assert_eq!(temporary_pid(".out.orgc-new-42", "ou"), None);
+        assert_eq!(temporary_pid(".out.orgc-new-", "out"), None);
     }
 }
