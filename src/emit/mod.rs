@@ -81,6 +81,17 @@ impl<'a> Plan<'a> {
         }
     }
 
+    /// A plan of these files (path, text), for tests.
+    #[cfg(test)]
+    pub fn of(items: &[(&str, &str)]) -> Plan<'static> {
+        Plan::from_bytes(
+            items
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.as_bytes().to_vec()))
+                .collect(),
+        )
+    }
+
     /// How many files the tree has, the manifest included.
     pub fn file_count(&self) -> usize {
         self.files.len() + 1

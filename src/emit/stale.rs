@@ -68,22 +68,13 @@ mod tests {
     use super::*;
     use crate::emit::write::{Durability, write_tree};
 
-    fn tree(items: &[(&str, &str)]) -> Plan<'static> {
-        Plan::from_bytes(
-            items
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.as_bytes().to_vec()))
-                .collect(),
-        )
-    }
-
     #[test]
     fn compare_lists_changed_missing_and_extra() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
-        let abc = || tree(&[("a", "1"), ("b", "2"), ("c", "3")]);
+        let abc = || Plan::of(&[("a", "1"), ("b", "2"), ("c", "3")]);
         write_tree(&out, &abc(), Durability::Unsynced).unwrap();
-        let s = compare_tree(&out, &tree(&[("a", "1"), ("b", "changed"), ("d", "4")])).unwrap();
+        let s = compare_tree(&out, &Plan::of(&[("a", "1"), ("b", "changed"), ("d", "4")])).unwrap();
         assert_eq!(s.changed, vec!["b", "manifest.json"]);
         assert_eq!(s.missing, vec!["d"]);
         assert_eq!(s.extra, vec!["c"]);
@@ -108,7 +99,7 @@ mod tests {
     fn links_are_reported_not_followed() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
-        let plan = || tree(&[("a", "1"), ("x/b", "2")]);
+        let plan = || Plan::of(&[("a", "1"), ("x/b", "2")]);
         write_tree(&out, &plan(), Durability::Unsynced).unwrap();
         // A link to a file with the right bytes is still not the file.
         let elsewhere = dir.path().join("elsewhere");
@@ -131,7 +122,7 @@ mod tests {
     fn a_fifo_is_a_changed_file() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
-        write_tree(&out, &tree(&[("a", "1")]), Durability::Unsynced).unwrap();
+        write_tree(&out, &Plan::of(&[("a", "1")]), Durability::Unsynced).unwrap();
         std::fs::remove_file(out.join("a")).unwrap();
         let made = std::process::Command::new("mkfifo")
             .arg(out.join("a"))
@@ -139,7 +130,7 @@ mod tests {
         if !made.is_ok_and(|s| s.success()) {
             return; // no mkfifo on this system
         }
-        let s = compare_tree(&out, &tree(&[("a", "1")])).unwrap();
+        let s = compare_tree(&out, &Plan::of(&[("a", "1")])).unwrap();
         assert_eq!(s.changed, vec!["a"]);
     }
 }

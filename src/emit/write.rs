@@ -360,26 +360,17 @@ mod tests {
     use super::*;
     use crate::emit::MANIFEST;
 
-    fn tree(items: &[(&str, &str)]) -> Plan<'static> {
-        Plan::from_bytes(
-            items
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.as_bytes().to_vec()))
-                .collect(),
-        )
-    }
-
     #[test]
     fn replaces_the_whole_tree_and_leaves_no_temporaries() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
         write_tree(
             &out,
-            &tree(&[("a.json", "1"), ("x/b.json", "2")]),
+            &Plan::of(&[("a.json", "1"), ("x/b.json", "2")]),
             Durability::Unsynced,
         )
         .unwrap();
-        write_tree(&out, &tree(&[("x/c.json", "3")]), Durability::Unsynced).unwrap();
+        write_tree(&out, &Plan::of(&[("x/c.json", "3")]), Durability::Unsynced).unwrap();
         assert!(!out.join("a.json").exists());
         assert_eq!(std::fs::read_to_string(out.join("x/c.json")).unwrap(), "3");
         let names: Vec<_> = std::fs::read_dir(dir.path())
@@ -393,9 +384,9 @@ mod tests {
     fn a_failed_write_keeps_the_previous_tree() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
-        write_tree(&out, &tree(&[("a.json", "old")]), Durability::Unsynced).unwrap();
+        write_tree(&out, &Plan::of(&[("a.json", "old")]), Durability::Unsynced).unwrap();
         // A file and a directory of the same name cannot both be written.
-        let bad = tree(&[("a.json", "new"), ("a.json/b.json", "x")]);
+        let bad = Plan::of(&[("a.json", "new"), ("a.json/b.json", "x")]);
         assert!(write_tree(&out, &bad, Durability::Synced).is_err());
         assert_eq!(std::fs::read_to_string(out.join("a.json")).unwrap(), "old");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
@@ -407,10 +398,20 @@ mod tests {
         use std::os::unix::fs::MetadataExt;
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
-        write_tree(&out, &tree(&[("a", "1"), ("b", "2")]), Durability::Unsynced).unwrap();
+        write_tree(
+            &out,
+            &Plan::of(&[("a", "1"), ("b", "2")]),
+            Durability::Unsynced,
+        )
+        .unwrap();
         let inode = |p: &str| std::fs::metadata(out.join(p)).unwrap().ino();
         let (a, b) = (inode("a"), inode("b"));
-        write_tree(&out, &tree(&[("a", "1"), ("b", "3")]), Durability::Unsynced).unwrap();
+        write_tree(
+            &out,
+            &Plan::of(&[("a", "1"), ("b", "3")]),
+            Durability::Unsynced,
+        )
+        .unwrap();
         assert_eq!(inode("a"), a);
         assert_ne!(inode("b"), b);
         assert_eq!(std::fs::read_to_string(out.join("b")).unwrap(), "3");
@@ -421,8 +422,15 @@ mod tests {
     fn two_files_for_one_path_fail_the_write_and_keep_the_previous_tree() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
-        write_tree(&out, &tree(&[("a", "1")]), Durability::Unsynced).unwrap();
-        assert!(write_tree(&out, &tree(&[("a", "1"), ("a", "2")]), Durability::Unsynced).is_err());
+        write_tree(&out, &Plan::of(&[("a", "1")]), Durability::Unsynced).unwrap();
+        assert!(
+            write_tree(
+                &out,
+                &Plan::of(&[("a", "1"), ("a", "2")]),
+                Durability::Unsynced
+            )
+            .is_err()
+        );
         assert_eq!(std::fs::read_to_string(out.join("a")).unwrap(), "1");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
@@ -433,11 +441,11 @@ mod tests {
         use std::os::unix::fs::MetadataExt;
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
-        write_tree(&out, &tree(&[("a", "1")]), Durability::Unsynced).unwrap();
+        write_tree(&out, &Plan::of(&[("a", "1")]), Durability::Unsynced).unwrap();
         std::fs::hard_link(out.join("a"), dir.path().join("elsewhere")).unwrap();
         let written = write_tree_timed(
             &out,
-            &tree(&[("a", "1")]),
+            &Plan::of(&[("a", "1")]),
             Durability::Unsynced,
             &mut Stopwatch::default(),
         );
@@ -450,12 +458,12 @@ mod tests {
     fn a_link_in_the_previous_tree_is_replaced_by_a_file() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
-        write_tree(&out, &tree(&[("a", "1")]), Durability::Unsynced).unwrap();
+        write_tree(&out, &Plan::of(&[("a", "1")]), Durability::Unsynced).unwrap();
         let elsewhere = dir.path().join("elsewhere");
         std::fs::write(&elsewhere, "1").unwrap();
         std::fs::remove_file(out.join("a")).unwrap();
         std::os::unix::fs::symlink(&elsewhere, out.join("a")).unwrap();
-        write_tree(&out, &tree(&[("a", "1")]), Durability::Unsynced).unwrap();
+        write_tree(&out, &Plan::of(&[("a", "1")]), Durability::Unsynced).unwrap();
         let meta = std::fs::symlink_metadata(out.join("a")).unwrap();
         assert!(meta.file_type().is_file());
         assert_eq!(std::fs::read_to_string(out.join("a")).unwrap(), "1");
@@ -467,7 +475,7 @@ mod tests {
         use std::os::unix::fs::MetadataExt;
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
-        let plan = tree(&[("a", "1"), ("x/b", "2")]);
+        let plan = Plan::of(&[("a", "1"), ("x/b", "2")]);
         assert_eq!(
             write_tree_timed(&out, &plan, Durability::Unsynced, &mut Stopwatch::default()).unwrap(),
             Written::Replaced
@@ -561,7 +569,7 @@ mod tests {
     fn a_link_at_the_output_path_is_replaced_by_a_directory() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("target");
-        let plan = tree(&[("a", "1")]);
+        let plan = Plan::of(&[("a", "1")]);
         write_tree(&target, &plan, Durability::Unsynced).unwrap();
         let out = dir.path().join("out");
         std::os::unix::fs::symlink(&target, &out).unwrap();
@@ -579,7 +587,7 @@ mod tests {
         use std::os::unix::fs::MetadataExt;
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
-        let plan = || tree(&[("a", "1"), ("x/b", "2")]);
+        let plan = || Plan::of(&[("a", "1"), ("x/b", "2")]);
         write_tree(&out, &plan(), Durability::Unsynced).unwrap();
         // `x` becomes a link to a directory outside the tree with the same file.
         let elsewhere = dir.path().join("elsewhere");
@@ -615,7 +623,7 @@ mod tests {
     fn a_fifo_in_the_previous_tree_is_not_waited_on() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
-        let plan = || tree(&[("a", "1"), ("b", "2")]);
+        let plan = || Plan::of(&[("a", "1"), ("b", "2")]);
         write_tree(&out, &plan(), Durability::Unsynced).unwrap();
         std::fs::remove_file(out.join(MANIFEST)).unwrap();
         std::fs::remove_file(out.join("a")).unwrap();
@@ -637,7 +645,7 @@ mod tests {
     fn a_file_or_a_dangling_link_at_the_output_path_is_replaced() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
-        let plan = tree(&[("a", "1")]);
+        let plan = Plan::of(&[("a", "1")]);
         std::os::unix::fs::symlink(dir.path().join("nowhere"), &out).unwrap();
         write_tree(&out, &plan, Durability::Unsynced).unwrap();
         assert!(std::fs::symlink_metadata(&out).unwrap().is_dir());
@@ -669,7 +677,7 @@ mod tests {
         std::fs::create_dir(&running).unwrap();
         let other = dir.path().join(".other.orgc-new-1");
         std::fs::create_dir(&other).unwrap();
-        write_tree(&out, &tree(&[("a", "1")]), Durability::Unsynced).unwrap();
+        write_tree(&out, &Plan::of(&[("a", "1")]), Durability::Unsynced).unwrap();
         let mut names: Vec<String> = std::fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
