@@ -104,17 +104,33 @@ pub(super) enum Sharing {
 /// Whether `path` is a plain file holding exactly `content`: `None` when it is not
 /// (or cannot be read), else whether the new tree may share it.
 pub(super) fn same_content(path: &Path, content: &[u8]) -> Option<Sharing> {
-    let (file, meta) = open_plain(path)?;
+    let (mut file, meta) = open_plain(path)?;
     if meta.len() != content.len() as u64 {
         return None;
     }
-    let mut old = Vec::with_capacity(content.len());
-    // One byte more than expected reveals a file that grew since it was measured.
-    file.take(content.len() as u64 + 1)
-        .read_to_end(&mut old)
-        .ok()?;
-    (old == content).then(|| sharing(&meta))
+    // Compared a piece at a time: the largest files (the network audit of a flat
+    // network) are gigabytes, already held once as `content`. One byte more than
+    // expected reveals a file that grew since it was measured.
+    let mut piece = vec![0u8; content.len().min(COMPARED_AT_ONCE) + 1];
+    let mut seen = 0;
+    loop {
+        let n = match file.read(&mut piece) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => return None,
+        };
+        if content.get(seen..seen + n) != Some(&piece[..n]) {
+            return None;
+        }
+        seen += n;
+    }
+    (seen == content.len()).then(|| sharing(&meta))
 }
+
+/// Bytes of an old file read and compared at a time: under the allocator's threshold
+/// for mapping memory of its own, so the buffer of each of 70,000 files is cheap.
+const COMPARED_AT_ONCE: usize = 64 * 1024;
 
 #[cfg(unix)]
 fn sharing(m: &Metadata) -> Sharing {
@@ -189,5 +205,30 @@ impl<'p> Previous<'p> {
             .rfind('/')
             .is_none_or(|i| self.real_dirs.contains(&rel[..i]));
         in_real_dir && same_content(&self.root.join(rel), content) == Some(Sharing::Private)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn large_files_are_compared_piece_by_piece_to_the_last_byte() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big");
+        let content: Vec<u8> = (0..3 * COMPARED_AT_ONCE + 17)
+            .map(|i| (i % 251) as u8)
+            .collect();
+        std::fs::write(&path, &content).unwrap();
+        assert_eq!(same_content(&path, &content), Some(Sharing::Private));
+        for at in [0, COMPARED_AT_ONCE, content.len() - 1] {
+            let mut other = content.clone();
+            other[at] ^= 1;
+            assert_eq!(same_content(&path, &other), None, "differs at {at}");
+        }
+        assert_eq!(same_content(&path, &content[..content.len() - 1]), None);
+        assert_eq!(same_content(&path, b""), None);
+        std::fs::write(&path, b"").unwrap();
+        assert_eq!(same_content(&path, b""), Some(Sharing::Private));
     }
 }
