@@ -4,6 +4,7 @@
 #   scripts/bench.sh                      # 500, 1,000, 5,000 and 10,000 accounts, 5 runs each
 #   SIZES="500 5000" RUNS=3 scripts/bench.sh
 #   COMMANDS="validate compile" scripts/bench.sh   # only these commands
+#   GEN_FLAGS=--mesh-prod WORK=target/bench-mesh scripts/bench.sh   # production meshed
 #
 # Builds the release binary and the generator, generates each org (seed $SEED) and a
 # second version of it in which 1% of the assignment blocks differ (for `diff`), then
@@ -18,6 +19,9 @@ set -euo pipefail
 SIZES=${SIZES:-"500 1000 5000 10000"}
 RUNS=${RUNS:-5}
 SEED=${SEED:-1}
+# Extra generator flags, e.g. GEN_FLAGS=--mesh-prod (production meshed through the
+# inspection appliance: a network audit that grows with the square of prod accounts).
+GEN_FLAGS=${GEN_FLAGS:-}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=${WORK:-"$ROOT/target/bench"}
 
@@ -78,8 +82,8 @@ declare -A BASE
 ROWS=()
 for n in $SIZES; do
     dir="$WORK/org-$n"
-    "$GEN" --accounts "$n" --seed "$SEED" --out "$dir/base/org"
-    "$GEN" --accounts "$n" --seed "$SEED" --out "$dir/changed/org" --change-assignments 1
+    "$GEN" --accounts "$n" --seed "$SEED" --out "$dir/base/org" $GEN_FLAGS
+    "$GEN" --accounts "$n" --seed "$SEED" --out "$dir/changed/org" --change-assignments 1 $GEN_FLAGS
     cmds=(validate compile compile-changed compile-fresh compile-check)
     has_audit network && cmds+=("audit-network")
     has_audit access && cmds+=("audit-access")

@@ -21,6 +21,7 @@ fn org(accounts: usize, seed: u64, change: f64) -> Generated {
         accounts,
         seed,
         change_assignments_percent: change,
+        mesh_prod: false,
     })
     .unwrap()
 }
@@ -72,6 +73,41 @@ fn the_changed_version_validates_and_differs_only_in_assignments() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(stderr.is_empty(), "{stderr}");
+}
+
+/// With production meshed through the inspection appliance, the org still validates
+/// cleanly (every guardrail holds), and production accounts of a gateway reach each
+/// other, which they do not otherwise.
+#[test]
+fn a_meshed_production_validates_and_reaches_itself() {
+    let meshed = |mesh_prod| {
+        generate(&Config {
+            accounts: 200,
+            seed: 5,
+            change_assignments_percent: 0.0,
+            mesh_prod,
+        })
+        .unwrap()
+    };
+    let pairs = |g: &Generated| {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), g);
+        let out = validate(dir.path());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{stderr}");
+        assert!(stderr.is_empty(), "{stderr}");
+        let audit = std::process::Command::new(env!("CARGO_BIN_EXE_orgc"))
+            .args(["audit", "network", "org", "--format", "json"])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(audit.status.code(), Some(0));
+        let rows: Vec<serde_json::Value> = serde_json::from_slice(&audit.stdout).unwrap();
+        rows.len()
+    };
+    let (plain, mesh) = (meshed(false), meshed(true));
+    assert_ne!(plain.org, mesh.org);
+    assert!(pairs(&mesh) > pairs(&plain));
 }
 
 #[test]

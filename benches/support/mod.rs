@@ -27,6 +27,7 @@ pub fn inputs() -> Inputs {
         accounts: accounts(),
         seed: 1,
         change_assignments_percent: 0.0,
+        mesh_prod: false,
     })
     .expect("generate");
     let mut org = g.org;

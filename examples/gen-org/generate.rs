@@ -31,6 +31,11 @@ pub struct Config {
     /// Percentage of assignment blocks to change (a second version of the same org
     /// for `orgc diff`): each chosen block names another team of its business unit.
     pub change_assignments_percent: f64,
+    /// Production spokes of a gateway reach each other through its inspection
+    /// appliance (a route for every prod range to the appliance, more specific than
+    /// the private ranges' blackholes), as in a hub where production is one segment.
+    /// Delivering account pairs then grow with the square of production accounts.
+    pub mesh_prod: bool,
 }
 
 /// What was generated, counted the way the format counts it. Printed with `--stats`
@@ -2177,6 +2182,12 @@ pub fn generate(cfg: &Config) -> Result<Generated, String> {
         tables[t_quar].routes = vec![((0, 0), Target::Blackhole)];
         for &(_, tp, tn) in &bu_tables {
             tables[tp].routes = standard(&edge, &nonprod_cover);
+            if cfg.mesh_prod {
+                let to_inspection = prod_cover
+                    .iter()
+                    .map(|c| (*c, Target::Spoke(inspection.clone())));
+                tables[tp].routes.extend(to_inspection);
+            }
             tables[tn].routes = standard(&edge, &prod_cover);
         }
         let statics: usize = tables.iter().map(|t| t.routes.len()).sum();

@@ -8,7 +8,9 @@
 //! `--policies DIR` puts the templates elsewhere (default: `policies/` beside the org
 //! directory). `--change-assignments PERCENT` writes a second version of the same org in
 //! which that share of assignment blocks names another team (for `orgc diff`).
-//! `--stats` prints what was generated.
+//! `--mesh-prod` makes each gateway's production spokes reach each other through its
+//! inspection appliance (the network audit then grows with the square of production
+//! accounts). `--stats` prints what was generated.
 
 mod generate;
 mod policies;
@@ -18,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 fn usage() -> &'static str {
-    "usage: gen-org --accounts N [--seed S] --out DIR [--policies DIR] [--change-assignments PERCENT] [--stats]"
+    "usage: gen-org --accounts N [--seed S] --out DIR [--policies DIR] [--change-assignments PERCENT] [--mesh-prod] [--stats]"
 }
 
 fn main() -> ExitCode {
@@ -38,6 +40,7 @@ fn run() -> Result<(), String> {
     let mut policies: Option<PathBuf> = None;
     let mut change = 0.0;
     let mut stats = false;
+    let mut mesh_prod = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut value = |name: &str| {
@@ -64,6 +67,7 @@ fn run() -> Result<(), String> {
                     .parse()
                     .map_err(|e| format!("--change-assignments: {e}"))?
             }
+            "--mesh-prod" => mesh_prod = true,
             "--stats" => stats = true,
             "-h" | "--help" => {
                 println!("{}", usage());
@@ -83,6 +87,7 @@ fn run() -> Result<(), String> {
         accounts,
         seed,
         change_assignments_percent: change,
+        mesh_prod,
     })?;
     write_dir(&out, "toml", &generated.org)?;
     write_dir(&policies, "hbs", &generated.policies)?;
