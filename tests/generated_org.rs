@@ -17,13 +17,16 @@ use generate::{Config, Generated, generate};
 use std::path::Path;
 
 fn org(accounts: usize, seed: u64, change: f64) -> Generated {
-    generate(&Config {
+    generate(&config(accounts, seed, change, false)).unwrap()
+}
+
+fn config(accounts: usize, seed: u64, change: f64, mesh_prod: bool) -> Config {
+    Config {
         accounts,
         seed,
         change_assignments_percent: change,
-        mesh_prod: false,
-    })
-    .unwrap()
+        mesh_prod,
+    }
 }
 
 fn write(dir: &Path, g: &Generated) {
@@ -76,20 +79,11 @@ fn the_changed_version_validates_and_differs_only_in_assignments() {
 }
 
 /// With production meshed through the inspection appliance, the org still validates
-/// cleanly (every guardrail holds), and production accounts of a gateway reach each
-/// other, which they do not otherwise.
+/// cleanly (every guardrail holds), keeps every path it had, and gains paths between
+/// production accounts.
 #[test]
 fn a_meshed_production_validates_and_reaches_itself() {
-    let meshed = |mesh_prod| {
-        generate(&Config {
-            accounts: 200,
-            seed: 5,
-            change_assignments_percent: 0.0,
-            mesh_prod,
-        })
-        .unwrap()
-    };
-    let pairs = |g: &Generated| {
+    let pairs = |g: &Generated| -> std::collections::BTreeSet<(String, String)> {
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), g);
         let out = validate(dir.path());
@@ -103,11 +97,23 @@ fn a_meshed_production_validates_and_reaches_itself() {
             .unwrap();
         assert_eq!(audit.status.code(), Some(0));
         let rows: Vec<serde_json::Value> = serde_json::from_slice(&audit.stdout).unwrap();
-        rows.len()
+        rows.iter()
+            .map(|r| {
+                (
+                    r["from"].as_str().unwrap().into(),
+                    r["to"].as_str().unwrap().into(),
+                )
+            })
+            .collect()
     };
-    let (plain, mesh) = (meshed(false), meshed(true));
-    assert_ne!(plain.org, mesh.org);
-    assert!(pairs(&mesh) > pairs(&plain));
+    let plain = pairs(&generate(&config(200, 5, 0.0, false)).unwrap());
+    let mesh = pairs(&generate(&config(200, 5, 0.0, true)).unwrap());
+    assert!(plain.is_subset(&mesh));
+    let gained: Vec<_> = mesh.difference(&plain).collect();
+    assert!(!gained.is_empty());
+    // Production accounts are named `<unit>-<team>-prod-<n>` (nonprod: `-nonprod-`).
+    let prod = |name: &str| name.contains("-prod-");
+    assert!(gained.iter().all(|(a, b)| prod(a) && prod(b)), "{gained:?}");
 }
 
 #[test]

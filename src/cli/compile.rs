@@ -2,6 +2,7 @@
 //! atomically — or, with `--check`, compared with what is on disk.
 
 use super::{EXIT_FAILED, EXIT_OK, EXIT_STALE, OrgArgs, plural, usage_error};
+use crate::emit::write::Written;
 use clap::Args;
 use std::path::PathBuf;
 
@@ -95,7 +96,7 @@ pub fn run(args: &CompileArgs) -> u8 {
             ));
         }
     };
-    if let crate::emit::write::Written::ReplacedLeavingPrevious { at, error } = &written {
+    if let Written::ReplacedLeavingPrevious { at, error } = &written {
         // The new output is in place; only the old copy's removal failed.
         eprintln!(
             "warning: the previous output could not be removed from {}: {error} \
@@ -107,8 +108,8 @@ pub fn run(args: &CompileArgs) -> u8 {
         && let (Some(model), Some(desired)) = (&checked.model, &checked.desired)
     {
         let unchanged = match written {
-            crate::emit::write::Written::Unchanged => "; it already held them, nothing written",
-            _ => "",
+            Written::Unchanged => "; it already held them, nothing written",
+            Written::Replaced | Written::ReplacedLeavingPrevious { .. } => "",
         };
         println!(
             "compiled org `{}` into {out}/: {} ({}, {}, {}){unchanged}",

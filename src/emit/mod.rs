@@ -81,6 +81,23 @@ impl<'a> Plan<'a> {
         }
     }
 
+    /// Every directory the files go in, with every directory above them, by path in
+    /// order: a directory comes before the directories inside it.
+    pub fn dirs(&self) -> std::collections::BTreeSet<&str> {
+        let mut dirs = std::collections::BTreeSet::new();
+        for (path, _) in &self.files {
+            let mut rest = path.as_str();
+            while let Some(i) = rest.rfind('/') {
+                rest = &rest[..i];
+                if !dirs.insert(rest) {
+                    // Its parents are in already.
+                    break;
+                }
+            }
+        }
+        dirs
+    }
+
     /// A plan of these files (path, text), for tests.
     #[cfg(test)]
     pub fn of(items: &[(&str, &str)]) -> Plan<'static> {

@@ -5,7 +5,7 @@
 
 use super::{MANIFEST, Plan};
 use foldhash::HashSet;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fs::{File, Metadata};
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -49,21 +49,6 @@ pub(super) fn list(
 /// A directory itself, not a link to one.
 pub(super) fn is_real_dir(p: &Path) -> bool {
     std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir())
-}
-
-/// Every directory above the paths `files`.
-fn needed_dirs<'p>(files: &[&'p str]) -> BTreeSet<&'p str> {
-    let mut dirs = BTreeSet::new();
-    for f in files {
-        let mut rest = *f;
-        while let Some(i) = rest.rfind('/') {
-            rest = &rest[..i];
-            if !dirs.insert(rest) {
-                break;
-            }
-        }
-    }
-    dirs
 }
 
 /// `path` opened for reading if it is a plain file, with what the open file says of
@@ -166,7 +151,7 @@ impl<'p> Previous<'p> {
         let mut planned: Vec<&'p str> = plan.files().map(|(p, _)| p).collect();
         planned.push(MANIFEST);
         planned.sort_unstable();
-        let dirs = needed_dirs(&planned);
+        let dirs = plan.dirs();
         let mut real_dirs = HashSet::default();
         // In order, so a directory's parent is decided before it.
         for d in &dirs {
@@ -205,6 +190,30 @@ impl<'p> Previous<'p> {
             .rfind('/')
             .is_none_or(|i| self.real_dirs.contains(&rel[..i]));
         in_real_dir && same_content(&self.root.join(rel), content) == Some(Sharing::Private)
+    }
+}
+
+/// What the writer's and the staleness check's tests share.
+#[cfg(test)]
+pub(super) mod testing {
+    use std::path::Path;
+
+    /// Make a fifo at `p`, where the previous tree had a file.
+    #[cfg(unix)]
+    pub fn make_fifo(p: &Path) {
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        {
+            use rustix::fs::{CWD, FileType, Mode, mknodat};
+            mknodat(CWD, p, FileType::Fifo, Mode::RUSR | Mode::WUSR, 0).unwrap();
+        }
+        #[cfg(not(any(target_os = "linux", target_os = "android")))]
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(p)
+                .status()
+                .unwrap()
+                .success()
+        );
     }
 }
 

@@ -17,7 +17,6 @@ use super::on_disk::{Previous, is_real_dir};
 use super::{MAKERS, Plan, lock};
 use crate::timings::Stopwatch;
 use foldhash::HashMap;
-use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
@@ -223,12 +222,9 @@ const SYNCED_WRITERS: usize = 16;
 /// Create `dir` and every directory the files of `plan` go in.
 fn make_dirs(dir: &Path, plan: &Plan<'_>) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
-    let dirs: BTreeSet<PathBuf> = plan
-        .files()
-        .filter_map(|(rel, _)| Path::new(rel).parent().map(|p| dir.join(p)))
-        .collect();
-    for d in &dirs {
-        std::fs::create_dir_all(d)?;
+    // In order, so each directory's parent is made before it.
+    for d in plan.dirs() {
+        std::fs::create_dir(dir.join(d))?;
     }
     Ok(())
 }
@@ -611,14 +607,6 @@ mod tests {
     }
 
     #[cfg(unix)]
-    fn mkfifo(p: &Path) -> bool {
-        std::process::Command::new("mkfifo")
-            .arg(p)
-            .status()
-            .is_ok_and(|s| s.success())
-    }
-
-    #[cfg(unix)]
     #[test]
     fn a_fifo_in_the_previous_tree_is_not_waited_on() {
         let dir = tempfile::tempdir().unwrap();
@@ -627,9 +615,8 @@ mod tests {
         write_tree(&out, &plan(), Durability::Unsynced).unwrap();
         std::fs::remove_file(out.join(MANIFEST)).unwrap();
         std::fs::remove_file(out.join("a")).unwrap();
-        if !mkfifo(&out.join(MANIFEST)) || !mkfifo(&out.join("a")) {
-            return; // no mkfifo on this system
-        }
+        crate::emit::on_disk::testing::make_fifo(&out.join(MANIFEST));
+        crate::emit::on_disk::testing::make_fifo(&out.join("a"));
         let o = out.clone();
         let written = within_seconds(move || {
             write_tree_timed(&o, &plan(), Durability::Unsynced, &mut Stopwatch::default())
