@@ -120,8 +120,10 @@ fn network(args: &NetworkArgs) -> u8 {
         // is found. The internet exposure is in the text and Markdown forms, and in
         // `audit/network.json`.
         Format::Json => {
-            let streamed = audit::Streamed { model, net, query };
-            if let Err(code) = crate::cli::print_json(&audit::StreamedPairs(&streamed)) {
+            let printed = crate::cli::print_pieces(|sink| {
+                crate::network::audit_json::write_pairs(model, net, query, sink)
+            });
+            if let Err(code) = printed {
                 return code;
             }
         }

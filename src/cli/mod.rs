@@ -209,6 +209,21 @@ pub fn print_json(value: &impl serde::Serialize) -> Result<(), u8> {
     }
 }
 
+/// Print what `write` hands over, a piece at a time (an output too large to hold).
+pub fn print_pieces(
+    write: impl FnOnce(&mut crate::emit::Sink<'_>) -> std::io::Result<()>,
+) -> Result<(), u8> {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = write(&mut |piece| out.write_all(piece)).and_then(|()| out.flush());
+    match written {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(usage_error(format!("could not print the output: {e}")))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// `N things` with the right plural.
 pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })

@@ -60,8 +60,8 @@ impl Side {
     pub fn packed_from_checked(checked: &mut crate::Checked) -> Option<Side> {
         let packed = Mutex::new(Tree::new());
         let mut side = Side::from_checked_with(checked, |plan| {
-            plan.make(emit::MAKERS, |path, bytes| {
-                let small = lz4_flex::compress_prepend_size(&bytes);
+            plan.make(emit::MAKERS, |path, made| {
+                let small = lz4_flex::compress_prepend_size(&made.bytes()?);
                 emit::lock(&packed)?.insert(path.to_string(), small);
                 Ok(())
             })?;
@@ -94,7 +94,8 @@ impl Side {
                 let same = Mutex::new(Vec::new());
                 let side = Side::from_checked_with(checked, |plan| {
                     let tree = Mutex::new(Tree::new());
-                    plan.make(emit::MAKERS, |path, bytes| {
+                    plan.make(emit::MAKERS, |path, made| {
+                        let bytes = made.bytes()?;
                         let unchanged = match (old.packed.get(path), old.tree.get(path)) {
                             (Some(packed), _) => lz4_flex::decompress_size_prepended(packed)
                                 .is_ok_and(|b| b == bytes),

@@ -13,6 +13,7 @@ use crate::network::analysis::Analysis;
 use crate::source::SourceFile;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use std::cell::RefCell;
 use std::sync::Mutex;
 pub use write::Tree;
 
@@ -45,8 +46,126 @@ pub struct Outputs<'a> {
     pub access: &'a [crate::access::Access],
 }
 
-/// Makes one file's bytes when asked.
-type Maker<'a> = Box<dyn Fn() -> Vec<u8> + Send + Sync + 'a>;
+/// Where a file's bytes go as they are made: a piece at a time, in order.
+pub type Sink<'s> = dyn FnMut(&[u8]) -> std::io::Result<()> + 's;
+
+/// Makes one file's bytes, when asked, into a sink. A large file (the network audit
+/// of a meshed org runs to gigabytes) is handed over in pieces, so that it is hashed,
+/// compared and written as it is made and never whole in memory.
+pub type Maker<'a> = Box<dyn Fn(&mut Sink<'_>) -> std::io::Result<()> + Send + Sync + 'a>;
+
+/// A maker of bytes already made.
+fn made_of(bytes: Vec<u8>) -> Maker<'static> {
+    Box::new(move |sink| sink(&bytes))
+}
+
+/// A maker of a value's pretty JSON file (as [`to_json_file`] makes it), handed over
+/// in pieces of [`PIECE`] bytes.
+fn json_maker<'a, T: Serialize + Sync>(value: &'a T) -> Maker<'a> {
+    Box::new(move |sink| write_json(value, sink))
+}
+
+/// A value's pretty JSON file, as [`to_json_file`] makes it, into `sink` in pieces.
+fn write_json<T: Serialize>(value: &T, sink: &mut Sink<'_>) -> std::io::Result<()> {
+    let mut out = Pieces::new(sink);
+    serde_json::to_writer_pretty(&mut out, value)?;
+    std::io::Write::write_all(&mut out, b"\n")?;
+    out.finish()
+}
+
+/// About how many bytes a maker hands over at once.
+pub const PIECE: usize = 256 * 1024;
+
+/// A writer that hands what is written to a sink in pieces of about [`PIECE`] bytes.
+pub struct Pieces<'s, 't> {
+    buf: Vec<u8>,
+    sink: &'s mut Sink<'t>,
+}
+
+impl<'s, 't> Pieces<'s, 't> {
+    pub fn new(sink: &'s mut Sink<'t>) -> Self {
+        Pieces {
+            buf: Vec::with_capacity(PIECE),
+            sink,
+        }
+    }
+
+    /// Hand over what is left.
+    pub fn finish(mut self) -> std::io::Result<()> {
+        self.hand_over()
+    }
+
+    fn hand_over(&mut self) -> std::io::Result<()> {
+        if !self.buf.is_empty() {
+            (self.sink)(&self.buf)?;
+            self.buf.clear();
+        }
+        Ok(())
+    }
+}
+
+impl std::io::Write for Pieces<'_, '_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(bytes);
+        if self.buf.len() >= PIECE {
+            self.hand_over()?;
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.hand_over()
+    }
+}
+
+/// One file of a plan as [`Plan::make`] hands it out, to be taken a piece at a time
+/// ([`Made::write_to`]) or whole ([`Made::bytes`]). The first complete pass hashes it
+/// for the manifest.
+pub struct Made<'m, 'a> {
+    make: &'m Maker<'a>,
+    sha256: RefCell<Option<String>>,
+}
+
+impl<'m, 'a> Made<'m, 'a> {
+    fn new(make: &'m Maker<'a>) -> Self {
+        Made {
+            make,
+            sha256: RefCell::new(None),
+        }
+    }
+
+    /// Make the file into `sink`, a piece at a time.
+    pub fn write_to(&self, sink: &mut Sink<'_>) -> std::io::Result<()> {
+        if self.sha256.borrow().is_some() {
+            return (self.make)(sink);
+        }
+        let mut hash = Sha256::new();
+        (self.make)(&mut |piece| {
+            hash.update(piece);
+            sink(piece)
+        })?;
+        *self.sha256.borrow_mut() = Some(hex(&hash.finalize()));
+        Ok(())
+    }
+
+    /// The whole file.
+    pub fn bytes(&self) -> std::io::Result<Vec<u8>> {
+        let mut bytes = Vec::new();
+        self.write_to(&mut |piece| {
+            bytes.extend_from_slice(piece);
+            Ok(())
+        })?;
+        Ok(bytes)
+    }
+
+    /// The file's sha256, making it (into nothing) if it has not been made yet.
+    fn sha256(self) -> std::io::Result<String> {
+        if self.sha256.borrow().is_none() {
+            self.write_to(&mut |_| Ok(()))?;
+        }
+        Ok(self.sha256.into_inner().unwrap_or_default())
+    }
+}
 
 /// Every output file but the manifest, by path in path order, each with how to make
 /// its bytes: the writer makes, hashes and writes them one at a time on every core,
@@ -62,8 +181,8 @@ pub const MANIFEST: &str = "manifest.json";
 
 impl<'a> Plan<'a> {
     /// The files but the manifest, in path order.
-    pub fn files(&self) -> impl Iterator<Item = (&str, &(dyn Fn() -> Vec<u8> + Send + Sync + 'a))> {
-        self.files.iter().map(|(p, m)| (p.as_str(), m.as_ref()))
+    pub fn files(&self) -> impl Iterator<Item = (&str, &Maker<'a>)> {
+        self.files.iter().map(|(p, m)| (p.as_str(), m))
     }
 
     /// A plan of files whose bytes are already made (`inputs_sha256` is empty).
@@ -72,10 +191,7 @@ impl<'a> Plan<'a> {
         Plan {
             files: files
                 .into_iter()
-                .map(|(path, bytes)| {
-                    let make: Maker<'static> = Box::new(move || bytes.clone());
-                    (path, make)
-                })
+                .map(|(path, bytes)| (path, made_of(bytes)))
                 .collect(),
             inputs_sha256: String::new(),
         }
@@ -146,7 +262,8 @@ impl<'a> Plan<'a> {
     /// The whole tree in memory (what `diff` compares).
     pub fn to_tree(&self) -> std::io::Result<Tree> {
         let tree = Mutex::new(Tree::new());
-        self.make(MAKERS, |path, bytes| {
+        self.make(MAKERS, |path, made| {
+            let bytes = made.bytes()?;
             lock(&tree)?.insert(path.to_string(), bytes);
             Ok(())
         })?;
@@ -154,14 +271,14 @@ impl<'a> Plan<'a> {
             .map_err(|_| std::io::Error::other("a worker thread panicked"))
     }
 
-    /// Make every file on `workers` threads and hand each to `f` with its path, in no
-    /// set order, then the manifest (from the files' hashes) last. Workers take files
-    /// one at a time (the audits are a hundred thousand times the size of a role
-    /// file), and each holds one file at a time. After an error of `f` no further
-    /// file is made, and the first error is returned.
+    /// Hand every file to `f` with its path, on `workers` threads, in no set order,
+    /// then the manifest (from the files' hashes) last. `f` makes the file's bytes
+    /// as it takes them ([`Made`]). Workers take files one at a time (the audits are
+    /// a hundred thousand times the size of a role file). After an error of `f` no
+    /// further file is made, and the first error is returned.
     pub fn make<F>(&self, workers: usize, f: F) -> std::io::Result<()>
     where
-        F: Fn(&str, Vec<u8>) -> std::io::Result<()> + Sync,
+        F: Fn(&str, &Made<'_, 'a>) -> std::io::Result<()> + Sync,
     {
         let first_error: Mutex<Option<std::io::Error>> = Mutex::new(None);
         let hashes = crate::parallel::map_chunks_on(
@@ -176,14 +293,16 @@ impl<'a> Plan<'a> {
                         if failed {
                             return String::new();
                         }
-                        let bytes = make();
-                        let hash = sha256_hex(&bytes);
-                        if let Err(e) = f(path, bytes)
-                            && let Ok(mut first) = first_error.lock()
-                        {
-                            first.get_or_insert(e);
+                        let made = Made::new(make);
+                        match f(path, &made).and_then(|()| made.sha256()) {
+                            Ok(hash) => hash,
+                            Err(e) => {
+                                if let Ok(mut first) = first_error.lock() {
+                                    first.get_or_insert(e);
+                                }
+                                String::new()
+                            }
                         }
-                        hash
                     })
                     .collect()
             },
@@ -196,7 +315,7 @@ impl<'a> Plan<'a> {
             .zip(hashes)
             .collect();
         match first_error.into_inner() {
-            Ok(None) => f(MANIFEST, self.manifest(&hashes)),
+            Ok(None) => f(MANIFEST, &Made::new(&made_of(self.manifest(&hashes)))),
             Ok(Some(e)) => Err(e),
             Err(_) => Err(std::io::Error::other("a worker thread panicked")),
         }
@@ -212,11 +331,6 @@ pub fn lock<T>(m: &Mutex<T>) -> std::io::Result<std::sync::MutexGuard<'_, T>> {
         .map_err(|_| std::io::Error::other("a worker thread panicked"))
 }
 
-/// The hex sha256 of a file's bytes, as the manifest lists it.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
-}
-
 /// Every output file, by relative path, to be made on demand.
 pub fn plan<'a>(outputs: &Outputs<'a>, inputs: &[&SourceFile]) -> Plan<'a> {
     let state = outputs.desired;
@@ -224,23 +338,24 @@ pub fn plan<'a>(outputs: &Outputs<'a>, inputs: &[&SourceFile]) -> Plan<'a> {
     for (name, file) in &state.permission_sets {
         files.push((
             format!("identity-center/permission-sets/{name}.json"),
-            Box::new(move || to_json_file(file)),
+            json_maker(file),
         ));
     }
     let assignments = &state.assignments;
     files.push((
         "identity-center/assignments.json".to_string(),
-        Box::new(move || to_json_file(assignments)),
+        json_maker(assignments),
     ));
     let (model, access) = (outputs.model, outputs.access);
     files.push((
         "audit/access.json".to_string(),
-        Box::new(move || {
-            to_json_file(&crate::access::report::JsonRows {
+        Box::new(move |sink| {
+            let rows = crate::access::report::JsonRows {
                 model,
                 rows: access,
                 filter: &crate::access::report::Filter::default(),
-            })
+            };
+            write_json(&rows, sink)
         }),
     ));
     for compiled in &state.roles {
@@ -253,7 +368,7 @@ pub fn plan<'a>(outputs: &Outputs<'a>, inputs: &[&SourceFile]) -> Plan<'a> {
         };
         files.push((
             format!("iam/{}/roles/{}.json", account.name, role.name),
-            Box::new(move || file.to_vec()),
+            Box::new(move |sink| sink(file)),
         ));
     }
     network_files(&mut files, outputs.network);
@@ -261,13 +376,15 @@ pub fn plan<'a>(outputs: &Outputs<'a>, inputs: &[&SourceFile]) -> Plan<'a> {
     if !model.spokes.is_empty() {
         files.push((
             "audit/network.json".to_string(),
-            // Made as it is serialised: the pairs run to millions for the largest orgs.
-            Box::new(move || {
-                to_json_file(&crate::network::audit::Streamed {
+            // Made in pieces on every core: the pairs run to millions for the
+            // largest orgs.
+            Box::new(move |sink| {
+                crate::network::audit_json::write_file(
                     model,
                     net,
-                    query: crate::network::audit::Query::file(),
-                })
+                    crate::network::audit::Query::file(),
+                    sink,
+                )
             }),
         ));
     }
@@ -284,18 +401,18 @@ fn network_files<'a>(files: &mut Vec<(String, Maker<'a>)>, network: &'a NetworkS
         let gateway_file = &gw.gateway;
         files.push((
             format!("network/{gateway}/transit-gateway.json"),
-            Box::new(move || to_json_file(gateway_file)),
+            json_maker(gateway_file),
         ));
         for (table, file) in &gw.route_tables {
             files.push((
                 format!("network/{gateway}/route-tables/{table}.json"),
-                Box::new(move || to_json_file(file)),
+                json_maker(file),
             ));
         }
         for (spoke, file) in &gw.vpc_routes {
             files.push((
                 format!("network/{gateway}/vpc-routes/{spoke}.json"),
-                Box::new(move || to_json_file(file)),
+                json_maker(file),
             ));
         }
     }

@@ -86,31 +86,77 @@ pub(super) enum Sharing {
     Shared,
 }
 
-/// Whether `path` is a plain file holding exactly `content`: `None` when it is not
-/// (or cannot be read), else whether the new tree may share it.
-pub(super) fn same_content(path: &Path, content: &[u8]) -> Option<Sharing> {
-    let (mut file, meta) = open_plain(path)?;
-    if meta.len() != content.len() as u64 {
-        return None;
+/// An old file being compared with a new one as the new one is made, a piece at a
+/// time: the largest files (the network audit of a meshed network) are gigabytes,
+/// and neither they nor the old ones are ever whole in memory.
+pub(super) struct OldFile {
+    file: File,
+    /// Its length when opened.
+    len: u64,
+    /// How many of its first bytes the new file has matched so far.
+    seen: u64,
+    piece: Vec<u8>,
+    sharing: Sharing,
+}
+
+impl OldFile {
+    /// The plain file at `path` (a link is not followed, a fifo is not waited on);
+    /// `None` when there is none or it cannot be opened.
+    pub fn open(path: &Path) -> Option<OldFile> {
+        let (file, meta) = open_plain(path)?;
+        Some(OldFile {
+            file,
+            len: meta.len(),
+            seen: 0,
+            piece: Vec::new(),
+            sharing: sharing(&meta),
+        })
     }
-    // Compared a piece at a time: the largest files (the network audit of a flat
-    // network) are gigabytes, already held once as `content`. One byte more than
-    // expected reveals a file that grew since it was measured.
-    let mut piece = vec![0u8; content.len().min(COMPARED_AT_ONCE) + 1];
-    let mut seen = 0;
-    loop {
-        let n = match file.read(&mut piece) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(_) => return None,
-        };
-        if content.get(seen..seen + n) != Some(&piece[..n]) {
-            return None;
+
+    /// Whether the new tree may share (hard-link) this file once it is found the
+    /// same.
+    pub fn sharing(&self) -> Sharing {
+        self.sharing
+    }
+
+    /// Whether the old file goes on with `bytes` where the last piece that matched
+    /// ended. Once a piece does not match, no further one is asked about.
+    pub fn continues_with(&mut self, bytes: &[u8]) -> bool {
+        if self.seen + bytes.len() as u64 > self.len {
+            return false;
         }
-        seen += n;
+        for part in bytes.chunks(COMPARED_AT_ONCE) {
+            self.piece.resize(part.len(), 0);
+            if self.file.read_exact(&mut self.piece).is_err() || self.piece != part {
+                return false;
+            }
+        }
+        self.seen += bytes.len() as u64;
+        true
     }
-    (seen == content.len()).then(|| sharing(&meta))
+
+    /// Whether every byte of the old file has been matched, and no more: the new file
+    /// is the same. One byte more than the length measured on opening reveals a file
+    /// that grew since.
+    pub fn matched_to_the_end(&mut self) -> bool {
+        let mut more = [0u8; 1];
+        self.seen == self.len && matches!(self.file.read(&mut more), Ok(0))
+    }
+
+    /// Copy the bytes matched so far (the new file's opening) into `new`, in the
+    /// kernel where it can.
+    pub fn copy_matched_into(&mut self, new: &mut File) -> std::io::Result<()> {
+        use std::io::Seek as _;
+        self.file.seek(std::io::SeekFrom::Start(0))?;
+        let copied = std::io::copy(&mut (&self.file).take(self.seen), new)?;
+        if copied == self.seen {
+            Ok(())
+        } else {
+            Err(std::io::Error::other(
+                "the previous file shrank while it was read",
+            ))
+        }
+    }
 }
 
 /// Bytes of an old file read and compared at a time: under the allocator's threshold
@@ -183,13 +229,16 @@ impl<'p> Previous<'p> {
         })
     }
 
-    /// Whether the previous tree holds `content` at `rel` in a plain file, reached
-    /// through real directories, that the new tree may share.
-    pub fn holds(&self, rel: &str, content: &[u8]) -> bool {
+    /// The previous tree's file at `rel`, to compare a new file with, when it is a
+    /// plain file, reached through real directories, that the new tree may share.
+    pub fn shareable(&self, rel: &str) -> Option<OldFile> {
         let in_real_dir = rel
             .rfind('/')
             .is_none_or(|i| self.real_dirs.contains(&rel[..i]));
-        in_real_dir && same_content(&self.root.join(rel), content) == Some(Sharing::Private)
+        if !in_real_dir {
+            return None;
+        }
+        OldFile::open(&self.root.join(rel)).filter(|f| f.sharing() == Sharing::Private)
     }
 }
 
@@ -221,6 +270,13 @@ pub(super) mod testing {
 mod tests {
     use super::*;
 
+    /// Whether the file at `path` is `content`, handed over in pieces of `piece`
+    /// bytes, as a maker would.
+    fn same(path: &Path, content: &[u8], piece: usize) -> bool {
+        let mut old = OldFile::open(path).unwrap();
+        content.chunks(piece).all(|p| old.continues_with(p)) && old.matched_to_the_end()
+    }
+
     #[test]
     fn large_files_are_compared_piece_by_piece_to_the_last_byte() {
         let dir = tempfile::tempdir().unwrap();
@@ -229,15 +285,43 @@ mod tests {
             .map(|i| (i % 251) as u8)
             .collect();
         std::fs::write(&path, &content).unwrap();
-        assert_eq!(same_content(&path, &content), Some(Sharing::Private));
-        for at in [0, COMPARED_AT_ONCE, content.len() - 1] {
-            let mut other = content.clone();
-            other[at] ^= 1;
-            assert_eq!(same_content(&path, &other), None, "differs at {at}");
+        for piece in [1000, COMPARED_AT_ONCE, content.len()] {
+            assert!(same(&path, &content, piece), "pieces of {piece}");
+            for at in [0, COMPARED_AT_ONCE, content.len() - 1] {
+                let mut other = content.clone();
+                other[at] ^= 1;
+                assert!(!same(&path, &other, piece), "differs at {at}");
+            }
+            assert!(!same(&path, &content[..content.len() - 1], piece));
+            let mut longer = content.clone();
+            longer.push(0);
+            assert!(!same(&path, &longer, piece));
         }
-        assert_eq!(same_content(&path, &content[..content.len() - 1]), None);
-        assert_eq!(same_content(&path, b""), None);
+        assert!(!same(&path, b"", 1));
+        assert_eq!(OldFile::open(&path).unwrap().sharing(), Sharing::Private);
         std::fs::write(&path, b"").unwrap();
-        assert_eq!(same_content(&path, b""), Some(Sharing::Private));
+        assert!(same(&path, b"", 1));
+    }
+
+    #[test]
+    fn the_matched_opening_of_an_old_file_is_copied_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old");
+        let content: Vec<u8> = (0..200_000u32).map(|i| (i % 253) as u8).collect();
+        std::fs::write(&path, &content).unwrap();
+        let mut new_content = content.clone();
+        new_content[150_000] ^= 1;
+        let mut old = OldFile::open(&path).unwrap();
+        let mut pieces = new_content.chunks(40_000);
+        let matched = pieces
+            .by_ref()
+            .take_while(|p| old.continues_with(p))
+            .count();
+        assert_eq!(matched, 3);
+        let copy = dir.path().join("new");
+        let mut new = File::create(&copy).unwrap();
+        old.copy_matched_into(&mut new).unwrap();
+        drop(new);
+        assert_eq!(std::fs::read(&copy).unwrap(), &content[..120_000]);
     }
 }

@@ -1,7 +1,7 @@
 //! `compile --check`: how the output directory on disk differs from what `compile`
 //! would write, reading one old file at a time.
 
-use super::on_disk::{Entry, is_real_dir, list, same_content};
+use super::on_disk::{Entry, OldFile, is_real_dir, list};
 use super::{MANIFEST, Plan, lock};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -31,12 +31,23 @@ pub fn compare_tree(out: &Path, plan: &Plan<'_>) -> std::io::Result<Staleness> {
         list(out, "", &mut on_disk)?;
     }
     let verdicts = Mutex::new(Vec::new());
-    plan.make(super::MAKERS, |rel, content| {
+    plan.make(super::MAKERS, |rel, made| {
         let changed = match on_disk.get(rel) {
             None => false,
-            Some(Entry::File) if same_content(&out.join(rel), &content).is_some() => {
-                return Ok(());
-            }
+            Some(Entry::File) => match OldFile::open(&out.join(rel)) {
+                Some(mut old) => {
+                    let mut same = true;
+                    made.write_to(&mut |piece| {
+                        same = same && old.continues_with(piece);
+                        Ok(())
+                    })?;
+                    if same && old.matched_to_the_end() {
+                        return Ok(());
+                    }
+                    true
+                }
+                None => true,
+            },
             Some(_) => true,
         };
         lock(&verdicts)?.push((rel.to_string(), changed));

@@ -13,10 +13,11 @@
 //! that is already exactly the new one is left in place instead: that is the same
 //! result, and nothing is created or removed.
 
-use super::on_disk::{Previous, is_real_dir};
-use super::{MAKERS, Plan, lock};
+use super::on_disk::{OldFile, Previous, is_real_dir};
+use super::{MAKERS, Maker, Plan, lock};
 use crate::timings::Stopwatch;
 use foldhash::HashMap;
+use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
@@ -229,19 +230,22 @@ fn make_dirs(dir: &Path, plan: &Plan<'_>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Write `content` as the new file `dir/rel`, synced when asked.
-fn put(dir: &Path, rel: &str, content: &[u8], durability: Durability) -> std::io::Result<()> {
+/// Create the new file `dir/rel`.
+fn create(dir: &Path, rel: &str) -> std::io::Result<File> {
     // A new file, never an existing one: two entries for one path (names that
     // differ only in case, on a file system that ignores case) would otherwise
     // overwrite each other, or write through a link into the previous tree.
-    let mut f = std::fs::OpenOptions::new()
+    std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
-        .open(dir.join(rel))?;
-    f.write_all(content)?;
+        .open(dir.join(rel))
+}
+
+/// A new file is written: sync it when asked.
+fn finish(file: File, durability: Durability) -> std::io::Result<()> {
     if durability == Durability::Synced {
         // Every byte reaches the disk before the swap makes the tree visible.
-        f.sync_all()?;
+        file.sync_all()?;
     }
     Ok(())
 }
@@ -255,20 +259,29 @@ enum Mode {
     Writing,
 }
 
+/// Where one file's bytes go as they are made.
+enum Destination {
+    /// Compared with the previous tree's file, which they match so far.
+    Same(OldFile),
+    /// Written into the new file.
+    New(File),
+}
+
 /// Make every file of `plan` (on every core), then the manifest, and put them in the
 /// fresh directory `dir` — unless `previous` already holds exactly these files, in
 /// which case nothing is created and `Unchanged` is returned.
 ///
-/// With a previous tree, files are compared with it first and nothing is written
-/// until one differs: leaving an identical tree in place is the atomic replacement,
-/// and spares creating and removing tens of thousands of directory entries, most of
-/// what writing costs on a large org. From the first difference on, the new tree is
-/// written, and a file whose bytes are those of the previous tree is hard-linked from
-/// there instead of written: creating tens of thousands of inodes right after the
-/// last compile freed as many is slow on ext4 (its allocator steps over recently
-/// deleted inodes). The old tree is never modified in place, so sharing its files is
-/// safe; only files that nothing outside the tree can change are shared
-/// ([`Previous::holds`]).
+/// With a previous tree, each file is compared with the old one as it is made, and
+/// nothing is written until one differs: leaving an identical tree in place is the
+/// atomic replacement, and spares creating and removing tens of thousands of
+/// directory entries, most of what writing costs on a large org. From the first
+/// difference on, the new tree is written, and a file whose bytes are those of the
+/// previous tree is hard-linked from there instead of written: creating tens of
+/// thousands of inodes right after the last compile freed as many is slow on ext4
+/// (its allocator steps over recently deleted inodes). A file that differs only
+/// part-way starts as a copy of the old one's matching opening. The old tree is never
+/// modified in place, so sharing its files is safe; only files that nothing outside
+/// the tree can change are shared ([`Previous::shareable`]).
 fn fill(
     dir: &Path,
     plan: &Plan<'_>,
@@ -285,8 +298,7 @@ fn fill(
     let mode = Mutex::new(mode);
     // Remakes a file whose link failed, which it can only be asked for after a
     // comparison found it the same (the manifest always compares as changed then).
-    let makers: OnceLock<HashMap<&str, &(dyn Fn() -> Vec<u8> + Send + Sync + '_)>> =
-        OnceLock::new();
+    let makers: OnceLock<HashMap<&str, &Maker<'_>>> = OnceLock::new();
     let link = |rel: &str| {
         previous.is_some_and(|p| std::fs::hard_link(p.root.join(rel), dir.join(rel)).is_ok())
     };
@@ -295,38 +307,29 @@ fn fill(
             return Ok(());
         }
         let makers = makers.get_or_init(|| plan.files().collect());
-        match makers.get(rel) {
-            Some(make) => put(dir, rel, &make(), durability),
-            None => Err(std::io::Error::other(format!(
+        let Some(make) = makers.get(rel) else {
+            return Err(std::io::Error::other(format!(
                 "{rel}: cannot be made again"
-            ))),
-        }
+            )));
+        };
+        let mut file = create(dir, rel)?;
+        make(&mut |piece| file.write_all(piece))?;
+        finish(file, durability)
     };
-    let writers = match durability {
-        Durability::Synced => SYNCED_WRITERS,
-        // Without syncs, writing is copying into the page cache: one writer per core.
-        Durability::Unsynced => MAKERS,
-    };
-    plan.make(writers, |rel, content| {
-        let reusable = previous.is_some_and(|p| p.holds(rel, &content));
+    // From the first difference on, the new tree is written: make its directories,
+    // and put there the files found the same before it, linked on every core.
+    let start_writing = || -> std::io::Result<()> {
         let caught_up = {
             let mut m = lock(&mode)?;
-            match &mut *m {
-                Mode::Comparing(so_far) if reusable => {
-                    so_far.push(rel.to_string());
-                    return Ok(());
-                }
-                Mode::Comparing(so_far) => {
-                    let so_far = std::mem::take(so_far);
-                    // Under the lock: a file another worker writes next needs them.
-                    make_dirs(dir, plan)?;
-                    *m = Mode::Writing;
-                    so_far
-                }
-                Mode::Writing => Vec::new(),
-            }
+            let Mode::Comparing(so_far) = &mut *m else {
+                return Ok(());
+            };
+            let so_far = std::mem::take(so_far);
+            // Under the lock: a file another worker writes next needs them.
+            make_dirs(dir, plan)?;
+            *m = Mode::Writing;
+            so_far
         };
-        // The files found the same before this one, linked on every core.
         let errors = crate::parallel::map_chunks_on(
             MAKERS,
             &caught_up,
@@ -334,13 +337,57 @@ fn fill(
             || (),
             |(), part| part.iter().filter_map(|r| link_or_make(r).err()).collect(),
         );
-        if let Some(e) = errors.into_iter().next() {
-            return Err(e);
+        errors.into_iter().next().map_or(Ok(()), Err)
+    };
+    let writers = match durability {
+        Durability::Synced => SYNCED_WRITERS,
+        // Without syncs, writing is copying into the page cache: one writer per core.
+        Durability::Unsynced => MAKERS,
+    };
+    plan.make(writers, |rel, made| {
+        let mut to = match previous.and_then(|p| p.shareable(rel)) {
+            Some(old) => Destination::Same(old),
+            None => {
+                start_writing()?;
+                Destination::New(create(dir, rel)?)
+            }
+        };
+        made.write_to(&mut |piece| {
+            let new = match &mut to {
+                Destination::New(file) => return file.write_all(piece),
+                Destination::Same(old) => {
+                    if old.continues_with(piece) {
+                        return Ok(());
+                    }
+                    start_writing()?;
+                    let mut new = create(dir, rel)?;
+                    old.copy_matched_into(&mut new)?;
+                    new.write_all(piece)?;
+                    new
+                }
+            };
+            to = Destination::New(new);
+            Ok(())
+        })?;
+        let mut old = match to {
+            Destination::New(file) => return finish(file, durability),
+            Destination::Same(old) => old,
+        };
+        if old.matched_to_the_end() {
+            if let Mode::Comparing(so_far) = &mut *lock(&mode)? {
+                so_far.push(rel.to_string());
+                return Ok(());
+            }
+            if link(rel) {
+                return Ok(());
+            }
+        } else {
+            // The old file goes on beyond the new one.
+            start_writing()?;
         }
-        if reusable && link(rel) {
-            return Ok(());
-        }
-        put(dir, rel, &content, durability)
+        let mut new = create(dir, rel)?;
+        old.copy_matched_into(&mut new)?;
+        finish(new, durability)
     })?;
     match mode
         .into_inner()
@@ -558,6 +605,86 @@ mod tests {
         assert_eq!(inodes("d1/f49"), kept);
         assert_eq!(std::fs::read_to_string(out.join("d1/f49")).unwrap(), "49");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    /// A plan whose makers hand their files over in pieces of `piece` bytes, as the
+    /// network audit's does.
+    fn in_pieces(files: &[(&str, &[u8])], piece: usize) -> Plan<'static> {
+        let mut plan = Plan::of(&[]);
+        for (path, bytes) in files {
+            let bytes = bytes.to_vec();
+            let make: Maker<'static> =
+                Box::new(move |sink| bytes.chunks(piece).try_for_each(|p| sink(p)));
+            plan.files.push((path.to_string(), make));
+        }
+        plan.files.sort_by(|a, b| a.0.cmp(&b.0));
+        plan
+    }
+
+    /// Every file of the tree at `out`, with its bytes.
+    fn read_tree(out: &Path) -> Vec<(String, Vec<u8>)> {
+        let mut entries = std::collections::BTreeMap::new();
+        super::super::on_disk::list(out, "", &mut entries).unwrap();
+        entries
+            .into_iter()
+            .filter(|(_, e)| *e == super::super::on_disk::Entry::File)
+            .map(|(rel, _)| {
+                let bytes = std::fs::read(out.join(&rel)).unwrap();
+                (rel, bytes)
+            })
+            .collect()
+    }
+
+    /// A large file that changes part-way, is cut short, or grows is written whole
+    /// over its previous version (its matching opening copied from the old file),
+    /// exactly as into a fresh directory, manifest and all; the files that did not
+    /// change are linked.
+    #[cfg(unix)]
+    #[test]
+    fn a_large_file_changed_part_way_is_written_whole() {
+        use std::os::unix::fs::MetadataExt;
+        let big: Vec<u8> = (0..300_000u32).map(|i| (i % 241) as u8).collect();
+        let mut changed = big.clone();
+        changed[200_000] ^= 1;
+        let mut longer = big.clone();
+        longer.extend_from_slice(b"more");
+        let versions: [&[u8]; 4] = [&changed, &big[..250_000], &longer, b""];
+        for new_big in versions {
+            let dir = tempfile::tempdir().unwrap();
+            let out = dir.path().join("out");
+            let old = in_pieces(&[("a/big.json", &big), ("b.json", b"same")], 65_536);
+            write_tree(&out, &old, Durability::Unsynced).unwrap();
+            let inode = std::fs::metadata(out.join("b.json")).unwrap().ino();
+            let new = in_pieces(&[("a/big.json", new_big), ("b.json", b"same")], 65_536);
+            write_tree(&out, &new, Durability::Unsynced).unwrap();
+            let fresh = dir.path().join("fresh");
+            write_tree(&fresh, &new, Durability::Unsynced).unwrap();
+            assert_eq!(std::fs::read(out.join("a/big.json")).unwrap(), new_big);
+            assert!(read_tree(&out) == read_tree(&fresh), "{} bytes", new_big.len());
+            assert_eq!(std::fs::metadata(out.join("b.json")).unwrap().ino(), inode);
+        }
+    }
+
+    /// A file made in pieces that all match the previous tree leaves it in place.
+    #[cfg(unix)]
+    #[test]
+    fn a_large_file_made_in_pieces_and_unchanged_is_left_in_place() {
+        use std::os::unix::fs::MetadataExt;
+        let big: Vec<u8> = (0..300_000u32).map(|i| (i % 239) as u8).collect();
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let plan = || in_pieces(&[("big.json", &big), ("small.json", b"1")], 10_000);
+        write_tree(&out, &plan(), Durability::Unsynced).unwrap();
+        let inode = std::fs::metadata(out.join(MANIFEST)).unwrap().ino();
+        let written = write_tree_timed(
+            &out,
+            &plan(),
+            Durability::Unsynced,
+            &mut Stopwatch::default(),
+        )
+        .unwrap();
+        assert_eq!(written, Written::Unchanged);
+        assert_eq!(std::fs::metadata(out.join(MANIFEST)).unwrap().ino(), inode);
     }
 
     #[cfg(unix)]

@@ -108,13 +108,6 @@ fn unit_name(model: &Model, by: By, i: usize) -> String {
     }
 }
 
-/// One direction of a pair: its status, witness path and (when asked) losses.
-struct Direction {
-    status: Status,
-    path: Vec<SpokeIdx>,
-    lost: Vec<LostRange>,
-}
-
 /// Why `a`'s packets miss addresses of `b`.
 fn spoke_losses(
     model: &Model,
@@ -343,7 +336,7 @@ impl Rows {
 }
 
 /// What `audit/network.json` (and `--format json`) says of which pairs are listed.
-fn pairs_listed(q: Query) -> &'static str {
+pub(super) fn pairs_listed(q: Query) -> &'static str {
     if q.all_pairs {
         "every ordered pair asked for"
     } else {
@@ -351,60 +344,107 @@ fn pairs_listed(q: Query) -> &'static str {
     }
 }
 
-/// Every pair a query asks for, in order, handed to `f` one at a time (so that a
-/// writer can serialise millions of them without holding them all).
+/// One pair as found, before it is named: what an [`AuditPair`] (and the JSON
+/// writer's row, [`super::audit_json`]) is made from.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Found {
+    pub from: usize,
+    pub to: usize,
+    pub forward: Status,
+    pub ret: Status,
+    /// The spokes of the forward path's witness, when the forward direction delivers.
+    pub witness: Option<(SpokeIdx, SpokeIdx)>,
+}
+
+/// The pairs a query asks for, ready to be read one source at a time (on any
+/// thread).
+pub(super) struct Pairs {
+    q: Query,
+    units: Vec<usize>,
+    rows: Rows,
+}
+
+impl Pairs {
+    pub fn new(model: &Model, net: &Analysis, q: Query) -> Pairs {
+        let units = units(model, net, q.by);
+        let rows = Rows::new(model, net, q, &units);
+        Pairs { q, units, rows }
+    }
+
+    /// The units whose pairs are listed, in order.
+    pub fn sources(&self) -> impl Iterator<Item = usize> + '_ {
+        let from = self.q.from;
+        self.units
+            .iter()
+            .copied()
+            .filter(move |&a| from.is_none_or(|f| f == a))
+    }
+
+    /// The pairs from `a`, in order, handed to `f` one at a time.
+    pub fn from<E>(&self, a: usize, mut f: impl FnMut(Found) -> Result<(), E>) -> Result<(), E> {
+        let (q, rows) = (self.q, &self.rows);
+        for &b in self.units.iter().filter(|&&b| q.to.is_none_or(|t| t == b)) {
+            if a == b {
+                continue;
+            }
+            let ret = rows.status_only(b, a);
+            if !q.all_pairs && ret == Status::None && rows.status_only(a, b) == Status::None {
+                continue;
+            }
+            let (forward, witness) = rows.status(a, b);
+            f(Found {
+                from: a,
+                to: b,
+                forward,
+                ret,
+                witness,
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// Why a `partial` direction of a pair misses addresses; empty for any other.
+pub(super) fn losses_if_partial(
+    model: &Model,
+    net: &Analysis,
+    by: By,
+    status: Status,
+    from: usize,
+    to: usize,
+) -> Vec<LostRange> {
+    if status == Status::Partial {
+        losses(model, net, by, from, to)
+    } else {
+        Vec::new()
+    }
+}
+
+/// Every pair a query asks for, in order, handed to `f` one at a time.
 fn each_pair<E>(
     model: &Model,
     net: &Analysis,
     q: Query,
     mut f: impl FnMut(AuditPair) -> Result<(), E>,
 ) -> Result<(), E> {
-    let units = units(model, net, q.by);
-    let rows = Rows::new(model, net, q, &units);
-    for &a in units.iter().filter(|&&a| q.from.is_none_or(|f| f == a)) {
-        for &b in units.iter().filter(|&&b| q.to.is_none_or(|t| t == b)) {
-            if a == b {
-                continue;
-            }
-            let ret_status = rows.status_only(b, a);
-            if !q.all_pairs && ret_status == Status::None && rows.status_only(a, b) == Status::None
-            {
-                continue;
-            }
-            let (fwd_status, witness) = rows.status(a, b);
-            let fwd = Direction {
-                status: fwd_status,
-                path: witness.map(|(x, y)| net.path(x, y)).unwrap_or_default(),
-                lost: if fwd_status == Status::Partial {
-                    losses(model, net, q.by, a, b)
-                } else {
-                    Vec::new()
-                },
-            };
-            let ret = Direction {
-                status: ret_status,
-                path: Vec::new(),
-                lost: if ret_status == Status::Partial {
-                    losses(model, net, q.by, b, a)
-                } else {
-                    Vec::new()
-                },
-            };
+    let pairs = Pairs::new(model, net, q);
+    for a in pairs.sources() {
+        pairs.from(a, |p| {
+            let path = p.witness.map(|(x, y)| net.path(x, y)).unwrap_or_default();
             f(AuditPair {
-                from: unit_name(model, q.by, a),
-                to: unit_name(model, q.by, b),
-                forward: status_str(fwd.status).to_string(),
-                ret: status_str(ret.status).to_string(),
-                reachable: fwd.status != Status::None && ret.status != Status::None,
-                path: fwd
-                    .path
+                from: unit_name(model, q.by, p.from),
+                to: unit_name(model, q.by, p.to),
+                forward: status_str(p.forward).to_string(),
+                ret: status_str(p.ret).to_string(),
+                reachable: p.forward != Status::None && p.ret != Status::None,
+                path: path
                     .iter()
                     .map(|&s| explain::spoke(model, s).to_string())
                     .collect(),
-                forward_lost: fwd.lost,
-                return_lost: ret.lost,
-            })?;
-        }
+                forward_lost: losses_if_partial(model, net, q.by, p.forward, p.from, p.to),
+                return_lost: losses_if_partial(model, net, q.by, p.ret, p.to, p.from),
+            })
+        })?;
     }
     Ok(())
 }
@@ -424,40 +464,6 @@ pub fn audit(model: &Model, net: &Analysis, q: Query) -> NetworkAudit {
     }
 }
 
-/// The audit a query asks for, serialised exactly as [`audit`]'s result would be,
-/// but with each pair serialised as it is found and then dropped.
-pub struct Streamed<'a> {
-    pub model: &'a Model,
-    pub net: &'a Analysis,
-    pub query: Query,
-}
-
-/// The pairs of a [`Streamed`] audit, as a JSON list.
-pub struct StreamedPairs<'a>(pub &'a Streamed<'a>);
-
-impl serde::Serialize for StreamedPairs<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq;
-        let Streamed { model, net, query } = self.0;
-        let mut seq = s.serialize_seq(None)?;
-        each_pair(model, net, *query, |p| seq.serialize_element(&p))?;
-        seq.end()
-    }
-}
-
-impl serde::Serialize for Streamed<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        // The fields of `NetworkAudit`, in its order.
-        let mut st = s.serialize_struct("NetworkAudit", 4)?;
-        st.serialize_field("by", self.query.by.as_str())?;
-        st.serialize_field("pairs_listed", pairs_listed(self.query))?;
-        st.serialize_field("pairs", &StreamedPairs(self))?;
-        st.serialize_field("internet", &internet(self.model, self.net, self.query))?;
-        st.end()
-    }
-}
-
 /// Whether spoke `s` belongs to unit `u`.
 fn in_unit(model: &Model, by: By, u: usize, s: SpokeIdx) -> bool {
     match by {
@@ -466,7 +472,7 @@ fn in_unit(model: &Model, by: By, u: usize, s: SpokeIdx) -> bool {
     }
 }
 
-fn internet(model: &Model, net: &Analysis, q: Query) -> InternetExposure {
+pub(super) fn internet(model: &Model, net: &Analysis, q: Query) -> InternetExposure {
     let name = |s: SpokeIdx| explain::spoke(model, s).to_string();
     let account = |s: SpokeIdx| explain::account_of_spoke(model, s).to_string();
     let mut ingress = Vec::new();

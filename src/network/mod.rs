@@ -7,13 +7,15 @@
 //!   in model indices, and account-level reachability.
 //! - [`guardrails`]: `deny_network`, `require_network` and `internet_ingress`.
 //! - [`audit`]: the reachability matrix and internet exposure, for `orgc audit
-//!   network` and `audit/network.json`.
+//!   network` and `audit/network.json`; [`audit_json`] writes it as JSON, in pieces
+//!   on every core.
 //! - [`explain`]: loss reasons and route origins in words, with their places.
 //!
 //! Everything here is pure: values in, values out.
 
 pub mod analysis;
 pub mod audit;
+pub mod audit_json;
 pub mod explain;
 pub mod guardrails;
 pub mod routing;

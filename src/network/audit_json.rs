@@ -1,0 +1,339 @@
+//! The network audit as JSON (`audit/network.json`, `orgc audit network --format
+//! json`), written fast: a meshed org of thousands of accounts has millions of
+//! pairs, gigabytes of JSON. Pairs are rendered by hand from names escaped once,
+//! groups of sources on every core at once, and handed over in order, a piece at a
+//! time, so the whole never sits in memory. The bytes are exactly serde_json's
+//! pretty printing of [`crate::desired::network::NetworkAudit`] (a test holds them
+//! to it).
+
+use super::analysis::Analysis;
+use super::audit::{
+    By, Found, Pairs, Query, internet, losses_if_partial, pairs_listed, status_str,
+};
+use super::routing::Status;
+use crate::emit::Sink;
+use crate::model::Model;
+use serde::Serialize;
+
+/// `audit/network.json`: the whole audit, with a trailing newline.
+pub fn write_file(
+    model: &Model,
+    net: &Analysis,
+    q: Query,
+    sink: &mut Sink<'_>,
+) -> std::io::Result<()> {
+    let mut head = b"{\n  \"by\": ".to_vec();
+    push_str(&mut head, q.by.as_str());
+    head.extend_from_slice(b",\n  \"pairs_listed\": ");
+    push_str(&mut head, pairs_listed(q));
+    head.extend_from_slice(b",\n  \"pairs\": ");
+    sink(&head)?;
+    write_list(model, net, q, 1, sink)?;
+    let mut tail = b",\n  \"internet\": ".to_vec();
+    push_pretty(&mut tail, &internet(model, net, q), 1)?;
+    tail.extend_from_slice(b"\n}\n");
+    sink(&tail)
+}
+
+/// The pairs alone, as a list with a trailing newline (what `--format json` prints).
+pub fn write_pairs(
+    model: &Model,
+    net: &Analysis,
+    q: Query,
+    sink: &mut Sink<'_>,
+) -> std::io::Result<()> {
+    write_list(model, net, q, 0, sink)?;
+    sink(b"\n")
+}
+
+/// Sources rendered together: enough pairs that handing a group over costs little,
+/// few enough that the groups waiting to be written stay small.
+const SOURCES_PER_GROUP: usize = 8;
+
+/// The list of pairs, nested `depth` levels deep.
+fn write_list(
+    model: &Model,
+    net: &Analysis,
+    q: Query,
+    depth: usize,
+    sink: &mut Sink<'_>,
+) -> std::io::Result<()> {
+    let pairs = Pairs::new(model, net, q);
+    let names = Names::new(model, q.by);
+    let sources: Vec<usize> = pairs.sources().collect();
+    let groups: Vec<&[usize]> = sources.chunks(SOURCES_PER_GROUP).collect();
+    let threads = crate::parallel::workers();
+    sink(b"[")?;
+    let mut first = true;
+    crate::parallel::in_order(
+        groups.len(),
+        threads,
+        4 * threads,
+        |i| {
+            let mut out = Vec::new();
+            let row = Row {
+                model,
+                net,
+                q,
+                names: &names,
+                depth: depth + 1,
+            };
+            for &a in groups.get(i).copied().unwrap_or_default() {
+                pairs.from(a, |p| row.push(&mut out, p))?;
+            }
+            Ok::<_, std::io::Error>(out)
+        },
+        |group| {
+            let group = group?;
+            // Every row starts with `,`, but the first.
+            let piece = match (first, group.split_first()) {
+                (_, None) => return Ok(()),
+                (true, Some((_, rest))) => rest,
+                (false, Some(_)) => &group[..],
+            };
+            first = false;
+            sink(piece)
+        },
+    )?;
+    if first {
+        sink(b"]")
+    } else {
+        let mut end = b"\n".to_vec();
+        indent(&mut end, depth);
+        end.push(b']');
+        sink(&end)
+    }
+}
+
+/// Names as JSON strings, quoted and escaped once.
+struct Names {
+    /// The units' names, by model index (accounts or spokes, as the query is by).
+    units: Vec<Vec<u8>>,
+    /// The spokes' names, by index.
+    spokes: Vec<Vec<u8>>,
+}
+
+impl Names {
+    fn new(model: &Model, by: By) -> Names {
+        let quoted = |s: &str| {
+            let mut v = Vec::with_capacity(s.len() + 2);
+            push_str(&mut v, s);
+            v
+        };
+        let spokes: Vec<Vec<u8>> = model.spokes.iter().map(|s| quoted(&s.name)).collect();
+        let units = match by {
+            By::Account => model.accounts.iter().map(|a| quoted(&a.name)).collect(),
+            By::Spoke => spokes.clone(),
+        };
+        Names { units, spokes }
+    }
+}
+
+/// How a pair is written: an element of the list of pairs, nested `depth` deep.
+struct Row<'a> {
+    model: &'a Model,
+    net: &'a Analysis,
+    q: Query,
+    names: &'a Names,
+    depth: usize,
+}
+
+impl Row<'_> {
+    /// `,` and the pair's object, as serde_json's pretty printer lays it out.
+    fn push(&self, out: &mut Vec<u8>, p: Found) -> std::io::Result<()> {
+        let d = self.depth;
+        let field = |out: &mut Vec<u8>, key: &[u8]| {
+            out.push(b'\n');
+            indent(out, d + 1);
+            out.extend_from_slice(key);
+        };
+        let unknown = b"\"?\"".as_slice();
+        let unit = |i: usize| self.names.units.get(i).map_or(unknown, Vec::as_slice);
+        out.push(b',');
+        out.push(b'\n');
+        indent(out, d);
+        out.push(b'{');
+        field(out, b"\"from\": ");
+        out.extend_from_slice(unit(p.from));
+        out.push(b',');
+        field(out, b"\"to\": ");
+        out.extend_from_slice(unit(p.to));
+        out.push(b',');
+        field(out, b"\"forward\": \"");
+        out.extend_from_slice(status_str(p.forward).as_bytes());
+        out.extend_from_slice(b"\",");
+        field(out, b"\"return\": \"");
+        out.extend_from_slice(status_str(p.ret).as_bytes());
+        out.extend_from_slice(b"\",");
+        field(out, b"\"reachable\": ");
+        let reachable = p.forward != Status::None && p.ret != Status::None;
+        out.extend_from_slice(if reachable { b"true," } else { b"false," });
+        field(out, b"\"path\": [");
+        let path = p
+            .witness
+            .map(|(x, y)| self.net.path(x, y))
+            .unwrap_or_default();
+        for (k, &s) in path.iter().enumerate() {
+            if k > 0 {
+                out.push(b',');
+            }
+            out.push(b'\n');
+            indent(out, d + 2);
+            out.extend_from_slice(self.names.spokes.get(s).map_or(unknown, Vec::as_slice));
+        }
+        if !path.is_empty() {
+            out.push(b'\n');
+            indent(out, d + 1);
+        }
+        out.push(b']');
+        let (model, net, by) = (self.model, self.net, self.q.by);
+        for (key, lost) in [
+            (
+                b"\"forward_lost\": ".as_slice(),
+                losses_if_partial(model, net, by, p.forward, p.from, p.to),
+            ),
+            (
+                b"\"return_lost\": ".as_slice(),
+                losses_if_partial(model, net, by, p.ret, p.to, p.from),
+            ),
+        ] {
+            if !lost.is_empty() {
+                out.push(b',');
+                field(out, key);
+                push_pretty(out, &lost, d + 1)?;
+            }
+        }
+        out.push(b'\n');
+        indent(out, d);
+        out.push(b'}');
+        Ok(())
+    }
+}
+
+/// Two spaces per level, as serde_json's pretty printer indents.
+fn indent(out: &mut Vec<u8>, depth: usize) {
+    out.extend(std::iter::repeat_n(b' ', 2 * depth));
+}
+
+/// `s` as a JSON string.
+fn push_str(out: &mut Vec<u8>, s: &str) {
+    // Writing a string into a vector cannot fail.
+    let _ = serde_json::to_writer(&mut *out, s);
+}
+
+/// `value` pretty-printed as it would be nested `depth` levels deep: serde_json's
+/// layout, with every line after the first indented further. (A raw newline never
+/// occurs inside a JSON string, so every newline starts a line.)
+fn push_pretty<T: Serialize>(out: &mut Vec<u8>, value: &T, depth: usize) -> std::io::Result<()> {
+    let alone = serde_json::to_vec_pretty(value)?;
+    for (k, line) in alone.split(|&b| b == b'\n').enumerate() {
+        if k > 0 {
+            out.push(b'\n');
+            indent(out, depth);
+        }
+        out.extend_from_slice(line);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::network::audit::audit;
+    use std::path::Path;
+
+    fn bytes(write: impl FnOnce(&mut Sink<'_>) -> std::io::Result<()>) -> String {
+        let mut out = Vec::new();
+        write(&mut |piece| {
+            out.extend_from_slice(piece);
+            Ok(())
+        })
+        .unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    /// Every query of every org here gives exactly serde_json's pretty printing of
+    /// the audit in memory: the file, and the list `--format json` prints.
+    #[test]
+    fn the_audit_is_written_as_serde_json_prints_it() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut orgs = vec![root.join("org")];
+        for name in ["partial-blackhole", "inspection", "segmentation", "one-way"] {
+            orgs.push(root.join("tests/fixtures/network").join(name).join("org"));
+        }
+        for org in orgs {
+            let inputs = crate::load::read_inputs(&org, &root.join("policies")).unwrap();
+            let checked = crate::check(inputs);
+            let (model, net) = (
+                checked.model.as_ref().unwrap(),
+                checked.network.as_ref().unwrap(),
+            );
+            let mut queries = vec![Query::file()];
+            for by in [By::Account, By::Spoke] {
+                let all = Query {
+                    by,
+                    from: None,
+                    to: None,
+                    all_pairs: true,
+                };
+                queries.push(all);
+                queries.push(Query {
+                    all_pairs: false,
+                    ..all
+                });
+                let first = audit(model, net, all).pairs.first().map(|p| p.from.clone());
+                if let Some(name) = first {
+                    let i = crate::network::audit::lookup(model, by, &name).unwrap();
+                    queries.push(Query {
+                        from: Some(i),
+                        ..all
+                    });
+                    queries.push(Query { to: Some(i), ..all });
+                }
+            }
+            for q in queries {
+                let expected = audit(model, net, q);
+                assert_eq!(
+                    bytes(|sink| write_file(model, net, q, sink)),
+                    String::from_utf8(crate::desired::to_json_file(&expected)).unwrap(),
+                    "{} {q:?}",
+                    org.display()
+                );
+                assert_eq!(
+                    bytes(|sink| write_pairs(model, net, q, sink)),
+                    String::from_utf8(crate::desired::to_json_file(&expected.pairs)).unwrap(),
+                    "{} {q:?}",
+                    org.display()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn nested_values_keep_serde_json_layout() {
+        #[derive(Serialize)]
+        struct Inner {
+            a: Vec<u8>,
+            b: &'static str,
+        }
+        #[derive(Serialize)]
+        struct Outer {
+            x: Vec<Inner>,
+        }
+        let inner = vec![
+            Inner {
+                a: vec![1, 2],
+                b: "q\n\"r\"",
+            },
+            Inner { a: vec![], b: "" },
+        ];
+        let mut mine = b"{\n  \"x\": ".to_vec();
+        push_pretty(&mut mine, &inner, 1).unwrap();
+        mine.extend_from_slice(b"\n}");
+        let theirs = serde_json::to_vec_pretty(&Outer { x: inner }).unwrap();
+        assert_eq!(
+            String::from_utf8(mine).unwrap(),
+            String::from_utf8(theirs).unwrap()
+        );
+    }
+}
