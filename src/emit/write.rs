@@ -614,7 +614,7 @@ mod tests {
         for (path, bytes) in files {
             let bytes = bytes.to_vec();
             let make: Maker<'static> =
-                Box::new(move |sink| bytes.chunks(piece).try_for_each(|p| sink(p)));
+                Box::new(move |sink| bytes.chunks(piece).try_for_each(&mut *sink));
             plan.files.push((path.to_string(), make));
         }
         plan.files.sort_by(|a, b| a.0.cmp(&b.0));
@@ -660,7 +660,11 @@ mod tests {
             let fresh = dir.path().join("fresh");
             write_tree(&fresh, &new, Durability::Unsynced).unwrap();
             assert_eq!(std::fs::read(out.join("a/big.json")).unwrap(), new_big);
-            assert!(read_tree(&out) == read_tree(&fresh), "{} bytes", new_big.len());
+            assert!(
+                read_tree(&out) == read_tree(&fresh),
+                "{} bytes",
+                new_big.len()
+            );
             assert_eq!(std::fs::metadata(out.join("b.json")).unwrap().ino(), inode);
         }
     }
