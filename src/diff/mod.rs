@@ -42,7 +42,40 @@ pub struct Side {
     pub network_audited: bool,
     /// Files not yet compared with the other side, compressed (LZ4): the old side
     /// is held this way while the new one is compiled ([`Side::packed_from_checked`]).
-    packed: Tree,
+    packed: std::collections::BTreeMap<String, Packed>,
+}
+
+/// A file held compressed: its pieces as they were made, each compressed on its own
+/// (so the largest file is never whole in memory), and its sha256, by which it is
+/// compared with the other side's.
+#[derive(Debug, Clone, Default)]
+struct Packed {
+    sha256: String,
+    pieces: Vec<Vec<u8>>,
+}
+
+impl Packed {
+    /// Make the file, compressing it a piece at a time.
+    fn of(made: &emit::Made<'_, '_>) -> std::io::Result<Packed> {
+        let mut pieces = Vec::new();
+        made.write_to(&mut |piece| {
+            pieces.push(lz4_flex::compress_prepend_size(piece));
+            Ok(())
+        })?;
+        Ok(Packed {
+            sha256: made.sha256().unwrap_or_default(),
+            pieces,
+        })
+    }
+
+    /// The whole file; `None` if a piece does not decompress.
+    fn unpack(&self) -> Option<Vec<u8>> {
+        let mut bytes = Vec::new();
+        for piece in &self.pieces {
+            bytes.extend_from_slice(&lz4_flex::decompress_size_prepended(piece).ok()?);
+        }
+        Some(bytes)
+    }
 }
 
 impl Side {
@@ -58,11 +91,11 @@ impl Side {
     /// about tenfold, and the largest orgs' trees are hundreds of megabytes, held
     /// while the other org is compiled.
     pub fn packed_from_checked(checked: &mut crate::Checked) -> Option<Side> {
-        let packed = Mutex::new(Tree::new());
+        let packed = Mutex::new(std::collections::BTreeMap::new());
         let mut side = Side::from_checked_with(checked, |plan| {
             plan.make(emit::MAKERS, |path, made| {
-                let small = lz4_flex::compress_prepend_size(&made.bytes()?);
-                emit::lock(&packed)?.insert(path.to_string(), small);
+                let file = Packed::of(made)?;
+                emit::lock(&packed)?.insert(path.to_string(), file);
                 Ok(())
             })?;
             Ok(Tree::new())
@@ -74,7 +107,7 @@ impl Side {
     /// Decompress every file not compared yet into `tree`.
     pub fn unpack(&mut self) {
         for (path, packed) in std::mem::take(&mut self.packed) {
-            if let Ok(bytes) = lz4_flex::decompress_size_prepended(&packed) {
+            if let Some(bytes) = packed.unpack() {
                 self.tree.insert(path, bytes);
             }
         }
@@ -93,24 +126,30 @@ impl Side {
             Some(old) => {
                 let same = Mutex::new(Vec::new());
                 let side = Side::from_checked_with(checked, |plan| {
-                    let tree = Mutex::new(Tree::new());
+                    // Compressed until every file is compared: the files that
+                    // changed are then the only ones held whole.
+                    let changed = Mutex::new(Vec::new());
                     plan.make(emit::MAKERS, |path, made| {
-                        let bytes = made.bytes()?;
+                        let file = Packed::of(made)?;
                         let unchanged = match (old.packed.get(path), old.tree.get(path)) {
-                            (Some(packed), _) => lz4_flex::decompress_size_prepended(packed)
-                                .is_ok_and(|b| b == bytes),
-                            (None, Some(b)) => *b == bytes,
+                            (Some(packed), _) => packed.sha256 == file.sha256,
+                            (None, Some(b)) => file.unpack().is_some_and(|new| *b == new),
                             (None, None) => false,
                         };
                         if unchanged {
                             emit::lock(&same)?.push(path.to_string());
                         } else {
-                            emit::lock(&tree)?.insert(path.to_string(), bytes);
+                            emit::lock(&changed)?.push((path.to_string(), file));
                         }
                         Ok(())
                     })?;
-                    tree.into_inner()
-                        .map_err(|_| std::io::Error::other("a worker thread panicked"))
+                    let changed = changed
+                        .into_inner()
+                        .map_err(|_| std::io::Error::other("a worker thread panicked"))?;
+                    Ok(changed
+                        .into_iter()
+                        .filter_map(|(path, file)| Some((path, file.unpack()?)))
+                        .collect())
                 });
                 for path in same.into_inner().unwrap_or_default() {
                     old.packed.remove(&path);
@@ -151,7 +190,7 @@ impl Side {
             tree,
             guardrails: guardrail_states(model, &failures),
             network_audited,
-            packed: Tree::new(),
+            packed: std::collections::BTreeMap::new(),
         })
     }
 }

@@ -158,8 +158,13 @@ impl<'m, 'a> Made<'m, 'a> {
         Ok(bytes)
     }
 
+    /// The file's sha256, once it has been made whole.
+    pub fn sha256(&self) -> Option<String> {
+        self.sha256.borrow().clone()
+    }
+
     /// The file's sha256, making it (into nothing) if it has not been made yet.
-    fn sha256(self) -> std::io::Result<String> {
+    fn hashed(self) -> std::io::Result<String> {
         if self.sha256.borrow().is_none() {
             self.write_to(&mut |_| Ok(()))?;
         }
@@ -294,7 +299,7 @@ impl<'a> Plan<'a> {
                             return String::new();
                         }
                         let made = Made::new(make);
-                        match f(path, &made).and_then(|()| made.sha256()) {
+                        match f(path, &made).and_then(|()| made.hashed()) {
                             Ok(hash) => hash,
                             Err(e) => {
                                 if let Ok(mut first) = first_error.lock() {
