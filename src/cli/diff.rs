@@ -145,10 +145,14 @@ pub fn run(args: &DiffArgs) -> u8 {
         }
         side
     };
+    let mut clock = crate::timings::Stopwatch::default();
     let mut old_checked = old_read.inputs.map(crate::check);
+    clock.lap("check the old side");
     let mut old_side = side("old", &old_read.label, old_checked.as_mut(), None, true);
     drop(old_checked);
+    clock.lap("make and pack its files");
     let mut new_checked = new_read.inputs.map(crate::check);
+    clock.lap("check the new side");
     let new_side = side(
         "new",
         &new_read.label,
@@ -160,6 +164,7 @@ pub fn run(args: &DiffArgs) -> u8 {
         // Whatever the new side did not compare (it has no org, or did not compile).
         old.unpack();
     }
+    clock.lap("make and compare its files");
     // Only the new side's diagnostics are wanted from here on.
     let new_checked = new_checked.map(|c| (c.diagnostics, c.sources));
     let (old, new) = match (old_side, new_side) {
@@ -178,6 +183,7 @@ pub fn run(args: &DiffArgs) -> u8 {
             context: args.context,
         },
     );
+    clock.lap("compare what changed");
     let labels = Labels {
         old: old_read.label,
         new: new_read.label,
@@ -189,6 +195,10 @@ pub fn run(args: &DiffArgs) -> u8 {
     };
     // A closed pipe (`orgc diff | head`) is not an error worth reporting.
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    clock.lap("render and print");
+    if std::env::var_os("ORGC_TIMINGS").is_some() {
+        eprint!("{}", clock.render());
+    }
 
     // The new side's own verdict: a failed guardrail fails the run, as in
     // `validate`, after the diff that explains it.

@@ -144,7 +144,7 @@ pub fn compare(old: &Tree, new: &Tree) -> Vec<EntityChange> {
                 change: Change::Changed,
                 old_name: None,
                 old_path: None,
-                details: details(bytes, b),
+                details: details(kind, bytes, b),
             }),
             Some(_) => {}
         }
@@ -236,7 +236,12 @@ fn is_rename(old: Option<&Vec<u8>>, new: Option<&Vec<u8>>, from: &str, to: &str)
 }
 
 /// What changed inside a file, or a plain "content changed" when it is not JSON.
-fn details(old: &[u8], new: &[u8]) -> Vec<Detail> {
+fn details(kind: EntityKind, old: &[u8], new: &[u8]) -> Vec<Detail> {
+    if kind == EntityKind::Assignments
+        && let Some(found) = list_details(old, new)
+    {
+        return found;
+    }
     let (Ok(o), Ok(n)) = (
         serde_json::from_slice::<Value>(old),
         serde_json::from_slice::<Value>(new),
@@ -250,6 +255,84 @@ fn details(old: &[u8], new: &[u8]) -> Vec<Detail> {
     let mut out = Vec::new();
     walk(&o, &n, "", &mut out);
     out
+}
+
+/// What [`walk`] finds in a file that is an object of lists whose items no key names
+/// (the assignments file: hundreds of thousands of items, whose parsing into values
+/// was most of the time and memory of a diff), found instead by comparing each item's
+/// text, borrowed from the file; only the items that differ are parsed. The texts of
+/// two items are equal exactly when their values are, as orgc writes every item of a
+/// list with the same layout and field order. `None` when the file is not of that
+/// shape, for [`walk`] to compare.
+fn list_details(old: &[u8], new: &[u8]) -> Option<Vec<Detail>> {
+    type Lists<'a> = std::collections::BTreeMap<String, Vec<&'a serde_json::value::RawValue>>;
+    let (a, b): (Lists, Lists) = (
+        serde_json::from_slice(old).ok()?,
+        serde_json::from_slice(new).ok()?,
+    );
+    if !a.keys().eq(b.keys()) {
+        return None;
+    }
+    let mut out = Vec::new();
+    for ((key, a), b) in a.iter().zip(b.values()) {
+        let ta: Vec<&str> = a.iter().map(|r| r.get()).collect();
+        let tb: Vec<&str> = b.iter().map(|r| r.get()).collect();
+        if ta == tb {
+            continue;
+        }
+        // As `walk` does only when no key names the items: the first item of a
+        // list lacking a key rules that key out.
+        let first = |t: &[&str]| t.first().map(|f| serde_json::from_str::<Value>(f));
+        for item in [first(&ta), first(&tb)].into_iter().flatten() {
+            let item = item.ok()?;
+            if ID_KEYS
+                .iter()
+                .any(|k| item.get(k).is_some_and(Value::is_string))
+            {
+                return None;
+            }
+        }
+        let mut counts: foldhash::HashMap<&str, isize> = foldhash::HashMap::default();
+        for y in &tb {
+            *counts.entry(y).or_default() += 1;
+        }
+        let mut gone = Vec::new();
+        for x in &ta {
+            let n = counts.entry(x).or_default();
+            if *n > 0 {
+                *n -= 1;
+            } else {
+                gone.push(*x);
+            }
+        }
+        let mut rest = Vec::new();
+        for y in &tb {
+            if let Some(n) = counts.get_mut(y)
+                && *n > 0
+            {
+                *n -= 1;
+                rest.push(*y);
+            }
+        }
+        let describe_text = |t: &str| -> Option<String> {
+            serde_json::from_str::<Value>(t).ok().map(|v| describe(&v))
+        };
+        for x in gone {
+            out.push(Detail::Value {
+                at: key.clone(),
+                old: Some(describe_text(x)?),
+                new: None,
+            });
+        }
+        for y in rest {
+            out.push(Detail::Value {
+                at: key.clone(),
+                old: None,
+                new: Some(describe_text(y)?),
+            });
+        }
+    }
+    Some(out)
 }
 
 fn join_key(at: &str, key: &str) -> String {
@@ -402,21 +485,23 @@ fn walk(old: &Value, new: &Value, at: &str, out: &mut Vec<Detail>) {
     }
 }
 
+/// Keys that may name the items of a list, in the order they are tried.
+const ID_KEYS: [&str; 6] = [
+    "PolicyName",
+    "Name",
+    "Key",
+    "ManagedPolicyArn",
+    "DestinationCidrBlock",
+    "TransitGatewayAttachmentId",
+];
+
 /// The key that names the items of both arrays, when there is one: present as a
 /// string in every item and unique on each side.
 fn id_key(a: &[Value], b: &[Value]) -> Option<&'static str> {
-    const KEYS: [&str; 6] = [
-        "PolicyName",
-        "Name",
-        "Key",
-        "ManagedPolicyArn",
-        "DestinationCidrBlock",
-        "TransitGatewayAttachmentId",
-    ];
     if a.is_empty() && b.is_empty() {
         return None;
     }
-    KEYS.into_iter().find(|k| {
+    ID_KEYS.into_iter().find(|k| {
         [a, b].iter().all(|items| {
             let mut ids = foldhash::HashSet::default();
             items.iter().all(|v| {
@@ -825,6 +910,50 @@ mod tests {
         assert_eq!(s.policy, "PutRolePolicy[a].PolicyDocument");
         assert_eq!(policy_label(&s.policy), "policy `a`");
         assert_eq!(changes[1].details.len(), 1);
+    }
+
+    /// The assignments' fast comparison by text finds exactly what comparing values
+    /// finds: items gone and added, duplicates counted, in the same order.
+    #[test]
+    fn lists_compared_by_text_find_what_values_find() {
+        let item = |set: &str, who: &str, account: &str| json!({"Account": account, "PermissionSetName": set, "PrincipalType": "GROUP", "PrincipalName": who, "TargetId": "1"});
+        let file = |items: Vec<Value>, other: Vec<Value>| {
+            serde_json::to_vec_pretty(&json!({"CreateAccountAssignment": items, "Other": other}))
+                .unwrap()
+        };
+        let (a, b, c, d) = (
+            item("Admin", "ops", "prod"),
+            item("Read", "dev", "prod"),
+            item("Read", "dev", "test"),
+            item("Write", "sre", "prod"),
+        );
+        let old = file(
+            vec![a.clone(), b.clone(), b.clone(), c.clone()],
+            vec![d.clone()],
+        );
+        let new = file(
+            vec![d.clone(), b.clone(), c.clone(), a.clone(), a.clone()],
+            vec![],
+        );
+        let by_values = {
+            let (o, n): (Value, Value) = (
+                serde_json::from_slice(&old).unwrap(),
+                serde_json::from_slice(&new).unwrap(),
+            );
+            let mut out = Vec::new();
+            walk(&o, &n, "", &mut out);
+            out
+        };
+        assert_eq!(by_values.len(), 4);
+        assert_eq!(list_details(&old, &new), Some(by_values));
+        assert_eq!(list_details(&old, &old), Some(Vec::new()));
+        // Items a key names are matched by it, as `walk` does.
+        let named = |v: &str| {
+            serde_json::to_vec_pretty(&json!({"Tags": [{"Name": "x", "Value": v}]})).unwrap()
+        };
+        assert_eq!(list_details(&named("1"), &named("2")), None);
+        // Keys on one side only are left to `walk`.
+        assert_eq!(list_details(&old, &named("2")), None);
     }
 
     #[test]

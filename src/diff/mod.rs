@@ -483,12 +483,23 @@ impl Summary {
 
 /// Compare two sides.
 pub fn compare(old: &Side, new: &Side, options: Options) -> Diff {
-    let entities = entities::compare(&old.tree, &new.tree);
-    let files = files::compare(&old.tree, &new.tree, &entities, options.context);
-    let (access, access_paths) =
-        access::compare(&old.tree, &new.tree, &old.guardrails, &new.guardrails);
-    let (audited, network) = network::compare(&old.tree, &new.tree);
-    let trust = trust::compare(&old.tree, &new.tree);
+    // Two independent halves, one per core: the entity files (and their unified
+    // diffs, which name the entities) beside the audits and trust policies.
+    let ((entities, files), ((access, access_paths), (audited, network), trust)) =
+        crate::parallel::beside(
+            || {
+                let entities = entities::compare(&old.tree, &new.tree);
+                let files = files::compare(&old.tree, &new.tree, &entities, options.context);
+                (entities, files)
+            },
+            || {
+                (
+                    access::compare(&old.tree, &new.tree, &old.guardrails, &new.guardrails),
+                    network::compare(&old.tree, &new.tree),
+                    trust::compare(&old.tree, &new.tree),
+                )
+            },
+        );
     let network_audited = audited || old.network_audited || new.network_audited;
     Diff {
         summary: Summary {
