@@ -45,12 +45,11 @@ pub struct Side {
     packed: std::collections::BTreeMap<String, Packed>,
 }
 
-/// A file held compressed: its pieces as they were made, each compressed on its own
-/// (so the largest file is never whole in memory), and its sha256, by which it is
-/// compared with the other side's.
+/// A file held compressed: its pieces as they were made, each compressed on its own,
+/// so that the largest file is never whole in memory, and the other side's file can
+/// be compared with it piece by piece as it is made.
 #[derive(Debug, Clone, Default)]
 struct Packed {
-    sha256: String,
     pieces: Vec<Vec<u8>>,
 }
 
@@ -62,20 +61,105 @@ impl Packed {
             pieces.push(lz4_flex::compress_prepend_size(piece));
             Ok(())
         })?;
-        Ok(Packed {
-            sha256: made.sha256().unwrap_or_default(),
-            pieces,
-        })
+        Ok(Packed { pieces })
+    }
+
+    /// Piece `i`, decompressed.
+    fn piece(&self, i: usize) -> Option<Vec<u8>> {
+        lz4_flex::decompress_size_prepended(self.pieces.get(i)?).ok()
     }
 
     /// The whole file; `None` if a piece does not decompress.
     fn unpack(&self) -> Option<Vec<u8>> {
         let mut bytes = Vec::new();
-        for piece in &self.pieces {
-            bytes.extend_from_slice(&lz4_flex::decompress_size_prepended(piece).ok()?);
+        for i in 0..self.pieces.len() {
+            bytes.extend_from_slice(&self.piece(i)?);
         }
         Some(bytes)
     }
+}
+
+/// A file of the new side that is not the old side's: its first `same` pieces are
+/// the old file's, and `own` (compressed) are the rest.
+struct Differing {
+    same: usize,
+    own: Packed,
+}
+
+/// Make a file, comparing it as it comes with the old side's `old`: `None` when it is
+/// the same file.
+fn compare_with(old: &Packed, made: &emit::Made<'_, '_>) -> std::io::Result<Option<Differing>> {
+    let mut same = 0;
+    let mut own = Packed::default();
+    made.write_to(&mut |piece| {
+        if own.pieces.is_empty() && old.piece(same).is_some_and(|o| o == piece) {
+            same += 1;
+        } else {
+            own.pieces.push(lz4_flex::compress_prepend_size(piece));
+        }
+        Ok(())
+    })?;
+    Ok((!own.pieces.is_empty() || same != old.pieces.len()).then_some(Differing { same, own }))
+}
+
+/// The files of `plan` that are not `old`'s, made and compared piece by piece with
+/// the old side's as each is made, and held compressed until every file is compared
+/// (the files that changed are then the only ones held whole); and the paths of the
+/// files that are the same.
+fn compare_plan(plan: &emit::Plan<'_>, old: &Side) -> std::io::Result<(Tree, Vec<String>)> {
+    let same = Mutex::new(Vec::new());
+    let changed = Mutex::new(Vec::new());
+    plan.make_without_manifest(emit::MAKERS, |path, made| {
+        let differing = match (old.packed.get(path), old.tree.get(path)) {
+            (Some(packed), _) => compare_with(packed, made)?,
+            (None, Some(b)) => {
+                let own = Packed::of(made)?;
+                (own.unpack().as_ref() != Some(b)).then_some(Differing { same: 0, own })
+            }
+            (None, None) => Some(Differing {
+                same: 0,
+                own: Packed::of(made)?,
+            }),
+        };
+        match differing {
+            None => emit::lock(&same)?.push(path.to_string()),
+            Some(d) => emit::lock(&changed)?.push((path.to_string(), d)),
+        }
+        Ok(())
+    })?;
+    let changed = emit::lock(&changed).map(|mut c| std::mem::take(&mut *c))?;
+    let unpack = |path: &str, d: &Differing| -> Option<Vec<u8>> {
+        let mut bytes = Vec::new();
+        for i in 0..d.same {
+            bytes.extend_from_slice(&old.packed.get(path)?.piece(i)?);
+        }
+        bytes.extend_from_slice(&d.own.unpack()?);
+        Some(bytes)
+    };
+    let tree = changed
+        .into_iter()
+        .filter_map(|(path, d)| Some((path.clone(), unpack(&path, &d)?)))
+        .collect();
+    let same = emit::lock(&same).map(|mut s| std::mem::take(&mut *s))?;
+    Ok((tree, same))
+}
+
+/// Once the new side is made: drop from `old` the files found the same, unpack the
+/// rest, and drop from both any file made in other pieces than the old one and yet
+/// the same.
+fn settle(old: &mut Side, new: &mut Tree, same: Vec<String>) {
+    for path in same {
+        old.packed.remove(&path);
+        old.tree.remove(&path);
+    }
+    old.unpack();
+    new.retain(|path, bytes| {
+        let equal = old.tree.get(path) == Some(bytes);
+        if equal {
+            old.tree.remove(path);
+        }
+        !equal
+    });
 }
 
 impl Side {
@@ -93,7 +177,7 @@ impl Side {
     pub fn packed_from_checked(checked: &mut crate::Checked) -> Option<Side> {
         let packed = Mutex::new(std::collections::BTreeMap::new());
         let mut side = Side::from_checked_with(checked, |plan| {
-            plan.make(emit::MAKERS, |path, made| {
+            plan.make_without_manifest(emit::MAKERS, |path, made| {
                 let file = Packed::of(made)?;
                 emit::lock(&packed)?.insert(path.to_string(), file);
                 Ok(())
@@ -125,37 +209,15 @@ impl Side {
             None => Side::from_checked_with(checked, |plan| plan.to_tree()),
             Some(old) => {
                 let same = Mutex::new(Vec::new());
-                let side = Side::from_checked_with(checked, |plan| {
-                    // Compressed until every file is compared: the files that
-                    // changed are then the only ones held whole.
-                    let changed = Mutex::new(Vec::new());
-                    plan.make(emit::MAKERS, |path, made| {
-                        let file = Packed::of(made)?;
-                        let unchanged = match (old.packed.get(path), old.tree.get(path)) {
-                            (Some(packed), _) => packed.sha256 == file.sha256,
-                            (None, Some(b)) => file.unpack().is_some_and(|new| *b == new),
-                            (None, None) => false,
-                        };
-                        if unchanged {
-                            emit::lock(&same)?.push(path.to_string());
-                        } else {
-                            emit::lock(&changed)?.push((path.to_string(), file));
-                        }
-                        Ok(())
-                    })?;
-                    let changed = changed
-                        .into_inner()
-                        .map_err(|_| std::io::Error::other("a worker thread panicked"))?;
-                    Ok(changed
-                        .into_iter()
-                        .filter_map(|(path, file)| Some((path, file.unpack()?)))
-                        .collect())
+                let mut side = Side::from_checked_with(checked, |plan| {
+                    let (tree, found_same) = compare_plan(plan, old)?;
+                    *emit::lock(&same)? = found_same;
+                    Ok(tree)
                 });
-                for path in same.into_inner().unwrap_or_default() {
-                    old.packed.remove(&path);
-                    old.tree.remove(&path);
-                }
-                old.unpack();
+                let same = same.into_inner().unwrap_or_default();
+                let mut none = Tree::new();
+                let tree = side.as_mut().map_or(&mut none, |s| &mut s.tree);
+                settle(old, tree, same);
                 side
             }
         }
@@ -518,4 +580,64 @@ pub fn compare(old: &Side, new: &Side, options: Options) -> Diff {
 /// A JSON value on one line, for summaries.
 pub(crate) fn compact(v: &serde_json::Value) -> String {
     serde_json::to_string(v).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn packed_side(plan: &emit::Plan<'_>) -> Side {
+        let packed = Mutex::new(std::collections::BTreeMap::new());
+        plan.make_without_manifest(1, |path, made| {
+            packed
+                .lock()
+                .unwrap()
+                .insert(path.to_string(), Packed::of(made)?);
+            Ok(())
+        })
+        .unwrap();
+        Side {
+            packed: packed.into_inner().unwrap(),
+            ..Side::default()
+        }
+    }
+
+    /// Files compared piece by piece with the old side's: only the files that differ
+    /// are kept, on both sides, whole and exact, however their pieces fall.
+    #[test]
+    fn only_files_that_differ_are_kept_whole_and_exact() {
+        let big: Vec<u8> = (0..100_000u32).map(|i| (i % 211) as u8).collect();
+        let mut changed = big.clone();
+        changed[70_000] ^= 1;
+        let mut longer = big.clone();
+        longer.push(1);
+        let shorter = &big[..50_000];
+        for (new_big, piece, differs) in [
+            (&big[..], 16_384, false),
+            (&big[..], 10_000, false),
+            (&changed[..], 16_384, true),
+            (&longer[..], 16_384, true),
+            (shorter, 16_384, true),
+        ] {
+            let mut old = packed_side(&emit::Plan::in_pieces(
+                &[("big", &big), ("same", b"s"), ("gone", b"g")],
+                16_384,
+            ));
+            let plan =
+                emit::Plan::in_pieces(&[("big", new_big), ("same", b"s"), ("new", b"n")], piece);
+            let (mut tree, same) = compare_plan(&plan, &old).unwrap();
+            settle(&mut old, &mut tree, same);
+            let paths = |t: &Tree| t.keys().cloned().collect::<Vec<_>>();
+            let label = format!("{} bytes in pieces of {piece}", new_big.len());
+            if differs {
+                assert_eq!(paths(&tree), ["big", "new"], "{label}");
+                assert_eq!(tree["big"], new_big, "{label}");
+                assert_eq!(paths(&old.tree), ["big", "gone"], "{label}");
+                assert_eq!(old.tree["big"], big, "{label}");
+            } else {
+                assert_eq!(paths(&tree), ["new"], "{label}");
+                assert_eq!(paths(&old.tree), ["gone"], "{label}");
+            }
+        }
+    }
 }

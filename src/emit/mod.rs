@@ -118,25 +118,34 @@ impl std::io::Write for Pieces<'_, '_> {
     }
 }
 
+/// Whether [`Plan::make_each`] hashes the files it hands out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Hashing {
+    On,
+    Off,
+}
+
 /// One file of a plan as [`Plan::make`] hands it out, to be taken a piece at a time
 /// ([`Made::write_to`]) or whole ([`Made::bytes`]). The first complete pass hashes it
 /// for the manifest.
 pub struct Made<'m, 'a> {
     make: &'m Maker<'a>,
+    hashing: Hashing,
     sha256: RefCell<Option<String>>,
 }
 
 impl<'m, 'a> Made<'m, 'a> {
-    fn new(make: &'m Maker<'a>) -> Self {
+    fn new(make: &'m Maker<'a>, hashing: Hashing) -> Self {
         Made {
             make,
+            hashing,
             sha256: RefCell::new(None),
         }
     }
 
     /// Make the file into `sink`, a piece at a time.
     pub fn write_to(&self, sink: &mut Sink<'_>) -> std::io::Result<()> {
-        if self.sha256.borrow().is_some() {
+        if self.hashing == Hashing::Off || self.sha256.borrow().is_some() {
             return (self.make)(sink);
         }
         let mut hash = Sha256::new();
@@ -158,14 +167,9 @@ impl<'m, 'a> Made<'m, 'a> {
         Ok(bytes)
     }
 
-    /// The file's sha256, once it has been made whole.
-    pub fn sha256(&self) -> Option<String> {
-        self.sha256.borrow().clone()
-    }
-
     /// The file's sha256, making it (into nothing) if it has not been made yet.
     fn hashed(self) -> std::io::Result<String> {
-        if self.sha256.borrow().is_none() {
+        if self.hashing == Hashing::On && self.sha256.borrow().is_none() {
             self.write_to(&mut |_| Ok(()))?;
         }
         Ok(self.sha256.into_inner().unwrap_or_default())
@@ -230,6 +234,21 @@ impl<'a> Plan<'a> {
         )
     }
 
+    /// A plan whose makers hand their files over in pieces of `piece` bytes, as the
+    /// network audit's does, for tests.
+    #[cfg(test)]
+    pub fn in_pieces(files: &[(&str, &[u8])], piece: usize) -> Plan<'static> {
+        let mut plan = Plan::from_bytes(Vec::new());
+        for (path, bytes) in files {
+            let bytes = bytes.to_vec();
+            let make: Maker<'static> =
+                Box::new(move |sink| bytes.chunks(piece.max(1)).try_for_each(&mut *sink));
+            plan.files.push((path.to_string(), make));
+        }
+        plan.files.sort_by(|a, b| a.0.cmp(&b.0));
+        plan
+    }
+
     /// How many files the tree has, the manifest included.
     pub fn file_count(&self) -> usize {
         self.files.len() + 1
@@ -285,6 +304,36 @@ impl<'a> Plan<'a> {
     where
         F: Fn(&str, &Made<'_, 'a>) -> std::io::Result<()> + Sync,
     {
+        let hashes = self.make_each(workers, Hashing::On, &f)?;
+        // In file order, as the files were given.
+        let hashes: Vec<(&str, String)> = self
+            .files
+            .iter()
+            .map(|(path, _)| path.as_str())
+            .zip(hashes)
+            .collect();
+        f(
+            MANIFEST,
+            &Made::new(&made_of(self.manifest(&hashes)), Hashing::On),
+        )
+    }
+
+    /// [`Plan::make`] without hashing the files and without the manifest, for
+    /// what compares trees and has no use for the manifest (`diff`): hashing a
+    /// meshed org's network audit takes about a second.
+    pub fn make_without_manifest<F>(&self, workers: usize, f: F) -> std::io::Result<()>
+    where
+        F: Fn(&str, &Made<'_, 'a>) -> std::io::Result<()> + Sync,
+    {
+        self.make_each(workers, Hashing::Off, &f).map(|_| ())
+    }
+
+    /// Hand every file but the manifest to `f`; their hashes in file order (empty
+    /// strings when not hashing).
+    fn make_each<F>(&self, workers: usize, hashing: Hashing, f: &F) -> std::io::Result<Vec<String>>
+    where
+        F: Fn(&str, &Made<'_, 'a>) -> std::io::Result<()> + Sync,
+    {
         let first_error: Mutex<Option<std::io::Error>> = Mutex::new(None);
         let hashes = crate::parallel::map_chunks_on(
             workers.max(1),
@@ -298,7 +347,7 @@ impl<'a> Plan<'a> {
                         if failed {
                             return String::new();
                         }
-                        let made = Made::new(make);
+                        let made = Made::new(make, hashing);
                         match f(path, &made).and_then(|()| made.hashed()) {
                             Ok(hash) => hash,
                             Err(e) => {
@@ -312,15 +361,8 @@ impl<'a> Plan<'a> {
                     .collect()
             },
         );
-        // In file order, as the files were given.
-        let hashes: Vec<(&str, String)> = self
-            .files
-            .iter()
-            .map(|(path, _)| path.as_str())
-            .zip(hashes)
-            .collect();
         match first_error.into_inner() {
-            Ok(None) => f(MANIFEST, &Made::new(&made_of(self.manifest(&hashes)))),
+            Ok(None) => Ok(hashes),
             Ok(Some(e)) => Err(e),
             Err(_) => Err(std::io::Error::other("a worker thread panicked")),
         }

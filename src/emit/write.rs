@@ -607,20 +607,6 @@ mod tests {
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
-    /// A plan whose makers hand their files over in pieces of `piece` bytes, as the
-    /// network audit's does.
-    fn in_pieces(files: &[(&str, &[u8])], piece: usize) -> Plan<'static> {
-        let mut plan = Plan::of(&[]);
-        for (path, bytes) in files {
-            let bytes = bytes.to_vec();
-            let make: Maker<'static> =
-                Box::new(move |sink| bytes.chunks(piece).try_for_each(&mut *sink));
-            plan.files.push((path.to_string(), make));
-        }
-        plan.files.sort_by(|a, b| a.0.cmp(&b.0));
-        plan
-    }
-
     /// Every file of the tree at `out`, with its bytes.
     fn read_tree(out: &Path) -> Vec<(String, Vec<u8>)> {
         let mut entries = std::collections::BTreeMap::new();
@@ -652,10 +638,10 @@ mod tests {
         for new_big in versions {
             let dir = tempfile::tempdir().unwrap();
             let out = dir.path().join("out");
-            let old = in_pieces(&[("a/big.json", &big), ("b.json", b"same")], 65_536);
+            let old = Plan::in_pieces(&[("a/big.json", &big), ("b.json", b"same")], 65_536);
             write_tree(&out, &old, Durability::Unsynced).unwrap();
             let inode = std::fs::metadata(out.join("b.json")).unwrap().ino();
-            let new = in_pieces(&[("a/big.json", new_big), ("b.json", b"same")], 65_536);
+            let new = Plan::in_pieces(&[("a/big.json", new_big), ("b.json", b"same")], 65_536);
             write_tree(&out, &new, Durability::Unsynced).unwrap();
             let fresh = dir.path().join("fresh");
             write_tree(&fresh, &new, Durability::Unsynced).unwrap();
@@ -677,7 +663,7 @@ mod tests {
         let big: Vec<u8> = (0..300_000u32).map(|i| (i % 239) as u8).collect();
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
-        let plan = || in_pieces(&[("big.json", &big), ("small.json", b"1")], 10_000);
+        let plan = || Plan::in_pieces(&[("big.json", &big), ("small.json", b"1")], 10_000);
         write_tree(&out, &plan(), Durability::Unsynced).unwrap();
         let inode = std::fs::metadata(out.join(MANIFEST)).unwrap().ino();
         let written = write_tree_timed(
