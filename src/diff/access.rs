@@ -101,8 +101,10 @@ pub fn rank(level: &str) -> u8 {
 
 type Key<'a> = (Cow<'a, str>, Cow<'a, str>);
 
-fn rows(tree: &Tree) -> BTreeMap<Key<'_>, Vec<Row<'_>>> {
-    let mut out: BTreeMap<Key, Vec<Row>> = BTreeMap::new();
+/// The rows of a tree's access audit, by (principal, account), in file order. Hashed,
+/// not sorted: a large org has hundreds of thousands of keys, nearly all unchanged.
+fn rows(tree: &Tree) -> foldhash::HashMap<Key<'_>, Vec<Row<'_>>> {
+    let mut out: foldhash::HashMap<Key, Vec<Row>> = foldhash::HashMap::default();
     let rows: Vec<Row> = tree
         .get(ACCESS_AUDIT)
         .and_then(|b| serde_json::from_slice(b).ok())
@@ -143,14 +145,18 @@ pub fn compare(
         names.dedup();
         names
     };
-    let mut keys: Vec<&Key> = old_rows.keys().chain(new_rows.keys()).collect();
-    keys.sort();
-    keys.dedup();
+    // Every key, each once: the old side's, then the new side's that are new.
+    let keys = old_rows
+        .keys()
+        .chain(new_rows.keys().filter(|k| !old_rows.contains_key(*k)));
     let mut changes = Vec::new();
     let mut paths = Vec::new();
     for key in keys {
         let before = old_rows.get(key).map(Vec::as_slice).unwrap_or_default();
         let after = new_rows.get(key).map(Vec::as_slice).unwrap_or_default();
+        if before == after {
+            continue;
+        }
         let (o, n) = (top(before), top(after));
         let (o_rank, n_rank) = (
             o.map_or(0, |r| rank(&r.level)),
@@ -200,6 +206,8 @@ pub fn compare(
         };
         key(a).cmp(&key(b))
     });
+    // By key; within a key, as `path_changes` ordered them (highest level first).
+    paths.sort_by(|a, b| (&a.principal, &a.account).cmp(&(&b.principal, &b.account)));
     (changes, paths)
 }
 
@@ -253,6 +261,38 @@ mod tests {
             protects: vec![account.to_string()],
             failure: None,
         }
+    }
+
+    /// Paths changed under an unchanged level come by principal, then account, and
+    /// within one pair highest level first, whatever the order of the file.
+    #[test]
+    fn path_changes_come_in_key_order() {
+        let old = tree(
+            r#"[{"principal":"group:z","account":"dev","level":"read","via":["permission_set:R"]},
+                {"principal":"group:a","account":"prod","level":"admin","via":["permission_set:A"]},
+                {"principal":"group:a","account":"prod","level":"write","via":["permission_set:W"]},
+                {"principal":"group:a","account":"dev","level":"read","via":["permission_set:R"]}]"#,
+        );
+        let new = tree(
+            r#"[{"principal":"group:z","account":"dev","level":"read","via":["permission_set:R2"]},
+                {"principal":"group:a","account":"prod","level":"admin","via":["permission_set:A2"]},
+                {"principal":"group:a","account":"prod","level":"write","via":["permission_set:W2"]},
+                {"principal":"group:a","account":"dev","level":"read","via":["permission_set:R"]}]"#,
+        );
+        let (changes, paths) = compare(&old, &new, &[], &[]);
+        assert!(changes.is_empty());
+        let order: Vec<(&str, &str, &str)> = paths
+            .iter()
+            .map(|p| (p.principal.as_str(), p.account.as_str(), p.level.as_str()))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                ("group:a", "prod", "admin"),
+                ("group:a", "prod", "write"),
+                ("group:z", "dev", "read")
+            ]
+        );
     }
 
     #[test]
