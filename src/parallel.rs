@@ -163,6 +163,9 @@ where
                 })
             })
             .collect();
+        // Stops the makers if `take` panics: a maker waiting for room would
+        // otherwise wait for ever, and the scope with it.
+        let _stop_on_panic = StopOnDrop(&line);
         let mut result = Ok(());
         for i in 0..n {
             let Some(r) = line.wait_for(i) else { break };
@@ -367,6 +370,30 @@ mod tests {
         assert_eq!(taken, 11);
         // Those taken, and at most `ahead` beyond the last one taken.
         assert!(made.into_inner() <= 11 + 4);
+    }
+
+    #[test]
+    fn in_order_passes_a_takers_panic_on_without_waiting() {
+        let (done, finished) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let caught = std::panic::catch_unwind(|| {
+                let _: Result<(), ()> = in_order(
+                    100,
+                    2,
+                    4,
+                    |i| i,
+                    |i| {
+                        assert!(i != 0, "taker failed at 0");
+                        Ok(())
+                    },
+                );
+            });
+            let _ = done.send(caught.is_err());
+        });
+        let panicked = finished
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .expect("in_order still waiting after 20 s");
+        assert!(panicked);
     }
 
     #[test]

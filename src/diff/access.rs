@@ -264,35 +264,37 @@ mod tests {
     }
 
     /// Paths changed under an unchanged level come by principal, then account, and
-    /// within one pair highest level first, whatever the order of the file.
+    /// within one pair highest level first, whatever the order of the file (twelve
+    /// pairs, listed backwards, so that no hashing order passes by chance).
     #[test]
     fn path_changes_come_in_key_order() {
-        let old = tree(
-            r#"[{"principal":"group:z","account":"dev","level":"read","via":["permission_set:R"]},
-                {"principal":"group:a","account":"prod","level":"admin","via":["permission_set:A"]},
-                {"principal":"group:a","account":"prod","level":"write","via":["permission_set:W"]},
-                {"principal":"group:a","account":"dev","level":"read","via":["permission_set:R"]}]"#,
-        );
-        let new = tree(
-            r#"[{"principal":"group:z","account":"dev","level":"read","via":["permission_set:R2"]},
-                {"principal":"group:a","account":"prod","level":"admin","via":["permission_set:A2"]},
-                {"principal":"group:a","account":"prod","level":"write","via":["permission_set:W2"]},
-                {"principal":"group:a","account":"dev","level":"read","via":["permission_set:R"]}]"#,
-        );
-        let (changes, paths) = compare(&old, &new, &[], &[]);
+        let rows = |via: &str| {
+            let mut rows = Vec::new();
+            for p in (0..4).rev() {
+                for a in ["prod", "dev", "test"] {
+                    for level in ["admin", "write"] {
+                        rows.push(format!(
+                            r#"{{"principal":"group:p{p}","account":"{a}","level":"{level}","via":["permission_set:{level}{via}"]}}"#
+                        ));
+                    }
+                }
+            }
+            tree(&format!("[{}]", rows.join(",")))
+        };
+        let (changes, paths) = compare(&rows("1"), &rows("2"), &[], &[]);
         assert!(changes.is_empty());
         let order: Vec<(&str, &str, &str)> = paths
             .iter()
             .map(|p| (p.principal.as_str(), p.account.as_str(), p.level.as_str()))
             .collect();
-        assert_eq!(
-            order,
-            [
-                ("group:a", "prod", "admin"),
-                ("group:a", "prod", "write"),
-                ("group:z", "dev", "read")
-            ]
-        );
+        let mut expected = Vec::new();
+        for p in ["group:p0", "group:p1", "group:p2", "group:p3"] {
+            for a in ["dev", "prod", "test"] {
+                expected.push((p, a, "admin"));
+                expected.push((p, a, "write"));
+            }
+        }
+        assert_eq!(order, expected);
     }
 
     #[test]

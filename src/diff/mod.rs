@@ -618,6 +618,8 @@ mod tests {
             (&changed[..], 16_384, true),
             (&longer[..], 16_384, true),
             (shorter, 16_384, true),
+            // Cut short at a piece boundary: every piece it has matches.
+            (&big[..32_768], 16_384, true),
         ] {
             let mut old = packed_side(&emit::Plan::in_pieces(
                 &[("big", &big), ("same", b"s"), ("gone", b"g")],

@@ -144,7 +144,11 @@ impl OldFile {
     }
 
     /// Copy the bytes matched so far (the new file's opening) into `new`, in the
-    /// kernel where it can.
+    /// kernel where it can. They are read again from the old file: were it rewritten
+    /// in place meanwhile (orgc never does; only a file of this user with no other
+    /// name is compared for sharing), the copy would take the new bytes while the
+    /// manifest lists the ones made, which `compile --check` would then report. Hard-
+    /// linking a file found the same places the same trust in it.
     pub fn copy_matched_into(&mut self, new: &mut File) -> std::io::Result<()> {
         use std::io::Seek as _;
         self.file.seek(std::io::SeekFrom::Start(0))?;

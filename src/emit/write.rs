@@ -635,13 +635,18 @@ mod tests {
         let mut longer = big.clone();
         longer.extend_from_slice(b"more");
         let versions: [&[u8]; 4] = [&changed, &big[..250_000], &longer, b""];
-        for new_big in versions {
+        // Pieces of the size compared at once, and larger ones that match in their
+        // first part and differ after it.
+        for (new_big, piece) in versions
+            .into_iter()
+            .flat_map(|v| [(v, 65_536), (v, 200 * 1024)])
+        {
             let dir = tempfile::tempdir().unwrap();
             let out = dir.path().join("out");
-            let old = Plan::in_pieces(&[("a/big.json", &big), ("b.json", b"same")], 65_536);
+            let old = Plan::in_pieces(&[("a/big.json", &big), ("b.json", b"same")], piece);
             write_tree(&out, &old, Durability::Unsynced).unwrap();
             let inode = std::fs::metadata(out.join("b.json")).unwrap().ino();
-            let new = Plan::in_pieces(&[("a/big.json", new_big), ("b.json", b"same")], 65_536);
+            let new = Plan::in_pieces(&[("a/big.json", new_big), ("b.json", b"same")], piece);
             write_tree(&out, &new, Durability::Unsynced).unwrap();
             let fresh = dir.path().join("fresh");
             write_tree(&fresh, &new, Durability::Unsynced).unwrap();

@@ -22,13 +22,24 @@ pub fn write_file(
     q: Query,
     sink: &mut Sink<'_>,
 ) -> std::io::Result<()> {
+    file_in_groups(model, net, q, SOURCES_PER_GROUP, sink)
+}
+
+/// [`write_file`], rendering `group` sources at a time.
+fn file_in_groups(
+    model: &Model,
+    net: &Analysis,
+    q: Query,
+    group: usize,
+    sink: &mut Sink<'_>,
+) -> std::io::Result<()> {
     let mut head = b"{\n  \"by\": ".to_vec();
     push_str(&mut head, q.by.as_str());
     head.extend_from_slice(b",\n  \"pairs_listed\": ");
     push_str(&mut head, pairs_listed(q));
     head.extend_from_slice(b",\n  \"pairs\": ");
     sink(&head)?;
-    write_list(model, net, q, 1, sink)?;
+    write_list(model, net, q, 1, group, sink)?;
     let mut tail = b",\n  \"internet\": ".to_vec();
     push_pretty(&mut tail, &internet(model, net, q), 1)?;
     tail.extend_from_slice(b"\n}\n");
@@ -42,7 +53,18 @@ pub fn write_pairs(
     q: Query,
     sink: &mut Sink<'_>,
 ) -> std::io::Result<()> {
-    write_list(model, net, q, 0, sink)?;
+    pairs_in_groups(model, net, q, SOURCES_PER_GROUP, sink)
+}
+
+/// [`write_pairs`], rendering `group` sources at a time.
+fn pairs_in_groups(
+    model: &Model,
+    net: &Analysis,
+    q: Query,
+    group: usize,
+    sink: &mut Sink<'_>,
+) -> std::io::Result<()> {
+    write_list(model, net, q, 0, group, sink)?;
     sink(b"\n")
 }
 
@@ -50,18 +72,19 @@ pub fn write_pairs(
 /// few enough that the groups waiting to be written stay small.
 const SOURCES_PER_GROUP: usize = 8;
 
-/// The list of pairs, nested `depth` levels deep.
+/// The list of pairs, nested `depth` levels deep, `group` sources rendered at a time.
 fn write_list(
     model: &Model,
     net: &Analysis,
     q: Query,
     depth: usize,
+    group: usize,
     sink: &mut Sink<'_>,
 ) -> std::io::Result<()> {
     let pairs = Pairs::new(model, net, q);
     let names = Names::new(model, q.by);
     let sources: Vec<usize> = pairs.sources().collect();
-    let groups: Vec<&[usize]> = sources.chunks(SOURCES_PER_GROUP).collect();
+    let groups: Vec<&[usize]> = sources.chunks(group.max(1)).collect();
     let threads = crate::parallel::workers();
     sink(b"[")?;
     let mut first = true;
@@ -291,18 +314,23 @@ mod tests {
                     queries.push(Query { to: Some(i), ..all });
                 }
             }
-            for q in queries {
+            // One source per group too, so that the orgs here (a few sources each)
+            // are rendered in many groups, on threads, and joined.
+            for (q, group) in queries
+                .into_iter()
+                .flat_map(|q| [(q, 1), (q, 2), (q, SOURCES_PER_GROUP)])
+            {
                 let expected = audit(model, net, q);
                 assert_eq!(
-                    bytes(|sink| write_file(model, net, q, sink)),
+                    bytes(|sink| file_in_groups(model, net, q, group, sink)),
                     String::from_utf8(crate::desired::to_json_file(&expected)).unwrap(),
-                    "{} {q:?}",
+                    "{} {q:?} in groups of {group}",
                     org.display()
                 );
                 assert_eq!(
-                    bytes(|sink| write_pairs(model, net, q, sink)),
+                    bytes(|sink| pairs_in_groups(model, net, q, group, sink)),
                     String::from_utf8(crate::desired::to_json_file(&expected.pairs)).unwrap(),
-                    "{} {q:?}",
+                    "{} {q:?} in groups of {group}",
                     org.display()
                 );
             }
