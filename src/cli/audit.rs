@@ -121,7 +121,7 @@ fn network(args: &NetworkArgs) -> u8 {
         // `audit/network.json`.
         Format::Json => {
             let printed = crate::cli::print_pieces(|sink| {
-                crate::network::audit_json::write_pairs(model, net, query, sink)
+                crate::network::audit_json::AuditJson::new(model, net, query).write_pairs(sink)
             });
             if let Err(code) = printed {
                 return code;

@@ -274,63 +274,91 @@ fn list_details(old: &[u8], new: &[u8]) -> Option<Vec<Detail>> {
         return None;
     }
     let mut out = Vec::new();
+    fn text<'r>(r: &&'r serde_json::value::RawValue) -> &'r str {
+        r.get()
+    }
+    let parse = |r: &serde_json::value::RawValue| serde_json::from_str::<Value>(r.get()).ok();
     for ((key, a), b) in a.iter().zip(b.values()) {
-        let ta: Vec<&str> = a.iter().map(|r| r.get()).collect();
-        let tb: Vec<&str> = b.iter().map(|r| r.get()).collect();
-        if ta == tb {
+        if a.iter().map(text).eq(b.iter().map(text)) {
             continue;
         }
         // As `walk` does only when no key names the items: the first item of a
         // list lacking a key rules that key out.
-        let first = |t: &[&str]| t.first().map(|f| serde_json::from_str::<Value>(f));
-        for item in [first(&ta), first(&tb)].into_iter().flatten() {
-            let item = item.ok()?;
+        for first in [a.first(), b.first()].into_iter().flatten() {
+            let first = parse(first)?;
             if ID_KEYS
                 .iter()
-                .any(|k| item.get(k).is_some_and(Value::is_string))
+                .any(|k| first.get(k).is_some_and(Value::is_string))
             {
                 return None;
             }
         }
-        let mut counts: foldhash::HashMap<&str, isize> = foldhash::HashMap::default();
-        for y in &tb {
-            *counts.entry(y).or_default() += 1;
-        }
-        let mut gone = Vec::new();
-        for x in &ta {
-            let n = counts.entry(x).or_default();
-            if *n > 0 {
+        let (gone, rest) = unpaired(a, b, text);
+        let details = gone_and_added(key, &gone, &rest, |r| parse(r).map(|v| describe(&v)));
+        out.extend(details?);
+    }
+    Some(out)
+}
+
+/// What is left of two lists once equal items (by `key`) are paired off: the items
+/// `a` has more of, in `a`'s order, and those `b` has more of, in `b`'s order.
+fn unpaired<'x, T, K: Eq + std::hash::Hash>(
+    a: &'x [T],
+    b: &'x [T],
+    key: impl Fn(&T) -> K,
+) -> (Vec<&'x T>, Vec<&'x T>) {
+    let b_keys: Vec<K> = b.iter().map(&key).collect();
+    let mut counts: foldhash::HashMap<&K, usize> = foldhash::HashMap::default();
+    for k in &b_keys {
+        *counts.entry(k).or_default() += 1;
+    }
+    let gone = a
+        .iter()
+        .filter(|x| match counts.get_mut(&key(x)) {
+            Some(n) if *n > 0 => {
                 *n -= 1;
-            } else {
-                gone.push(*x);
+                false
             }
-        }
-        let mut rest = Vec::new();
-        for y in &tb {
-            if let Some(n) = counts.get_mut(y)
-                && *n > 0
-            {
+            _ => true,
+        })
+        .collect();
+    let added = b
+        .iter()
+        .zip(&b_keys)
+        .filter(|(_, k)| match counts.get_mut(k) {
+            Some(n) if *n > 0 => {
                 *n -= 1;
-                rest.push(*y);
+                true
             }
-        }
-        let describe_text = |t: &str| -> Option<String> {
-            serde_json::from_str::<Value>(t).ok().map(|v| describe(&v))
-        };
-        for x in gone {
-            out.push(Detail::Value {
-                at: key.clone(),
-                old: Some(describe_text(x)?),
-                new: None,
-            });
-        }
-        for y in rest {
-            out.push(Detail::Value {
-                at: key.clone(),
-                old: None,
-                new: Some(describe_text(y)?),
-            });
-        }
+            _ => false,
+        })
+        .map(|(y, _)| y)
+        .collect();
+    (gone, added)
+}
+
+/// A detail for each item gone and each added, at `at`, in that order, each
+/// described by `describe`; `None` if an item cannot be.
+fn gone_and_added<T>(
+    at: &str,
+    gone: &[&T],
+    added: &[&T],
+    describe: impl Fn(&T) -> Option<String>,
+) -> Option<Vec<Detail>> {
+    let mut out = Vec::with_capacity(gone.len() + added.len());
+    for x in gone {
+        out.push(Detail::Value {
+            at: at.to_string(),
+            old: Some(describe(x)?),
+            new: None,
+        });
+    }
+    for y in added {
+        out.push(Detail::Value {
+            at: at.to_string(),
+            old: None,
+            new: Some(describe(y)?),
+        });
     }
     Some(out)
 }
@@ -435,46 +463,10 @@ fn walk(old: &Value, new: &Value, at: &str, out: &mut Vec<Detail>) {
                 }
             }
             None => {
-                // A multiset: items that appear more often on one side, in their
-                // order (counted by their compact text: assignments run to tens of
-                // thousands).
-                let mut counts: foldhash::HashMap<String, isize> = foldhash::HashMap::default();
-                for y in b {
-                    *counts.entry(compact(y)).or_default() += 1;
-                }
-                let mut gone = Vec::new();
-                for x in a {
-                    let n = counts.entry(compact(x)).or_default();
-                    if *n > 0 {
-                        *n -= 1;
-                    } else {
-                        gone.push(x);
-                    }
-                }
-                // What is left in `counts` is what `b` has more of.
-                let mut rest = Vec::new();
-                for y in b {
-                    if let Some(n) = counts.get_mut(&compact(y))
-                        && *n > 0
-                    {
-                        *n -= 1;
-                        rest.push(y);
-                    }
-                }
-                for x in gone {
-                    out.push(Detail::Value {
-                        at: at.to_string(),
-                        old: Some(describe(x)),
-                        new: None,
-                    });
-                }
-                for y in rest {
-                    out.push(Detail::Value {
-                        at: at.to_string(),
-                        old: None,
-                        new: Some(describe(y)),
-                    });
-                }
+                // A multiset, its items counted by their compact text.
+                let (gone, rest) = unpaired(a, b, compact);
+                let details = gone_and_added(at, &gone, &rest, |v| Some(describe(v)));
+                out.extend(details.unwrap_or_default());
             }
         },
         _ => out.push(Detail::Value {

@@ -21,6 +21,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::emit::{self, Tree};
 use crate::model::{GuardrailRule, Model};
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 pub use access::{AccessChange, AccessChangeKind, PathChange};
@@ -42,7 +43,7 @@ pub struct Side {
     pub network_audited: bool,
     /// Files not yet compared with the other side, compressed (LZ4): the old side
     /// is held this way while the new one is compiled ([`Side::packed_from_checked`]).
-    packed: std::collections::BTreeMap<String, Packed>,
+    packed: BTreeMap<String, Packed>,
 }
 
 /// A file held compressed: its pieces as they were made, each compressed on its own,
@@ -69,14 +70,34 @@ impl Packed {
         lz4_flex::decompress_size_prepended(self.pieces.get(i)?).ok()
     }
 
-    /// The whole file; `None` if a piece does not decompress.
-    fn unpack(&self) -> Option<Vec<u8>> {
-        let mut bytes = Vec::new();
-        for i in 0..self.pieces.len() {
+    /// The first `n` pieces, decompressed onto `bytes`; `None` if one does not
+    /// decompress.
+    fn unpack_onto(&self, n: usize, bytes: &mut Vec<u8>) -> Option<()> {
+        for i in 0..n {
             bytes.extend_from_slice(&self.piece(i)?);
         }
+        Some(())
+    }
+
+    /// The whole file.
+    fn unpack(&self) -> Option<Vec<u8>> {
+        let mut bytes = Vec::new();
+        self.unpack_onto(self.pieces.len(), &mut bytes)?;
         Some(bytes)
     }
+}
+
+/// Every file of `plan` but the manifest, packed, by path.
+fn pack(plan: &emit::Plan<'_>) -> std::io::Result<BTreeMap<String, Packed>> {
+    let packed = Mutex::new(BTreeMap::new());
+    plan.make_without_manifest(emit::MAKERS, |path, made| {
+        let file = Packed::of(made)?;
+        emit::lock(&packed)?.insert(path.to_string(), file);
+        Ok(())
+    })?;
+    packed
+        .into_inner()
+        .map_err(|_| std::io::Error::other("a worker thread panicked"))
 }
 
 /// A file of the new side that is not the old side's: its first `same` pieces are
@@ -102,51 +123,50 @@ fn compare_with(old: &Packed, made: &emit::Made<'_, '_>) -> std::io::Result<Opti
     Ok((!own.pieces.is_empty() || same != old.pieces.len()).then_some(Differing { same, own }))
 }
 
-/// The files of `plan` that are not `old`'s, made and compared piece by piece with
-/// the old side's as each is made, and held compressed until every file is compared
+/// The files of `plan` that are not `old`'s packed ones, made and compared piece by
+/// piece with them as each is made, and held compressed until every file is compared
 /// (the files that changed are then the only ones held whole); and the paths of the
 /// files that are the same.
 fn compare_plan(plan: &emit::Plan<'_>, old: &Side) -> std::io::Result<(Tree, Vec<String>)> {
     let same = Mutex::new(Vec::new());
     let changed = Mutex::new(Vec::new());
     plan.make_without_manifest(emit::MAKERS, |path, made| {
-        let differing = match (old.packed.get(path), old.tree.get(path)) {
-            (Some(packed), _) => compare_with(packed, made)?,
-            (None, Some(b)) => {
-                let own = Packed::of(made)?;
-                (own.unpack().as_ref() != Some(b)).then_some(Differing { same: 0, own })
-            }
-            (None, None) => Some(Differing {
+        let old = old.packed.get(path);
+        let differing = match old {
+            Some(packed) => compare_with(packed, made)?,
+            None => Some(Differing {
                 same: 0,
                 own: Packed::of(made)?,
             }),
         };
         match differing {
             None => emit::lock(&same)?.push(path.to_string()),
-            Some(d) => emit::lock(&changed)?.push((path.to_string(), d)),
+            Some(d) => emit::lock(&changed)?.push((path.to_string(), old, d)),
         }
         Ok(())
     })?;
-    let changed = emit::lock(&changed).map(|mut c| std::mem::take(&mut *c))?;
-    let unpack = |path: &str, d: &Differing| -> Option<Vec<u8>> {
+    let poisoned = || std::io::Error::other("a worker thread panicked");
+    let unpack = |old: Option<&Packed>, d: &Differing| -> Option<Vec<u8>> {
         let mut bytes = Vec::new();
-        for i in 0..d.same {
-            bytes.extend_from_slice(&old.packed.get(path)?.piece(i)?);
+        if let Some(old) = old {
+            old.unpack_onto(d.same, &mut bytes)?;
         }
-        bytes.extend_from_slice(&d.own.unpack()?);
+        d.own.unpack_onto(d.own.pieces.len(), &mut bytes)?;
         Some(bytes)
     };
     let tree = changed
+        .into_inner()
+        .map_err(|_| poisoned())?
         .into_iter()
-        .filter_map(|(path, d)| Some((path.clone(), unpack(&path, &d)?)))
+        .filter_map(|(path, old, d)| Some((path, unpack(old, &d)?)))
         .collect();
-    let same = emit::lock(&same).map(|mut s| std::mem::take(&mut *s))?;
-    Ok((tree, same))
+    Ok((tree, same.into_inner().map_err(|_| poisoned())?))
 }
 
 /// Once the new side is made: drop from `old` the files found the same, unpack the
-/// rest, and drop from both any file made in other pieces than the old one and yet
-/// the same.
+/// rest, and drop from both any file that is the same on both sides all the same
+/// (made in other pieces than the old one, or held whole by an old side that was
+/// never packed).
 fn settle(old: &mut Side, new: &mut Tree, same: Vec<String>) {
     for path in same {
         old.packed.remove(&path);
@@ -175,16 +195,12 @@ impl Side {
     /// about tenfold, and the largest orgs' trees are hundreds of megabytes, held
     /// while the other org is compiled.
     pub fn packed_from_checked(checked: &mut crate::Checked) -> Option<Side> {
-        let packed = Mutex::new(std::collections::BTreeMap::new());
+        let mut packed = BTreeMap::new();
         let mut side = Side::from_checked_with(checked, |plan| {
-            plan.make_without_manifest(emit::MAKERS, |path, made| {
-                let file = Packed::of(made)?;
-                emit::lock(&packed)?.insert(path.to_string(), file);
-                Ok(())
-            })?;
+            packed = pack(plan)?;
             Ok(Tree::new())
         })?;
-        side.packed = packed.into_inner().ok()?;
+        side.packed = packed;
         Some(side)
     }
 
@@ -208,13 +224,12 @@ impl Side {
         match old {
             None => Side::from_checked_with(checked, |plan| plan.to_tree()),
             Some(old) => {
-                let same = Mutex::new(Vec::new());
+                let mut same = Vec::new();
                 let mut side = Side::from_checked_with(checked, |plan| {
                     let (tree, found_same) = compare_plan(plan, old)?;
-                    *emit::lock(&same)? = found_same;
+                    same = found_same;
                     Ok(tree)
                 });
-                let same = same.into_inner().unwrap_or_default();
                 let mut none = Tree::new();
                 let tree = side.as_mut().map_or(&mut none, |s| &mut s.tree);
                 settle(old, tree, same);
@@ -252,7 +267,7 @@ impl Side {
             tree,
             guardrails: guardrail_states(model, &failures),
             network_audited,
-            packed: std::collections::BTreeMap::new(),
+            packed: BTreeMap::new(),
         })
     }
 }
@@ -587,17 +602,8 @@ mod tests {
     use super::*;
 
     fn packed_side(plan: &emit::Plan<'_>) -> Side {
-        let packed = Mutex::new(std::collections::BTreeMap::new());
-        plan.make_without_manifest(1, |path, made| {
-            packed
-                .lock()
-                .unwrap()
-                .insert(path.to_string(), Packed::of(made)?);
-            Ok(())
-        })
-        .unwrap();
         Side {
-            packed: packed.into_inner().unwrap(),
+            packed: pack(plan).unwrap(),
             ..Side::default()
         }
     }

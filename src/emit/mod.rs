@@ -426,12 +426,12 @@ pub fn plan<'a>(outputs: &Outputs<'a>, inputs: &[&SourceFile]) -> Plan<'a> {
             // Made in pieces on every core: the pairs run to millions for the
             // largest orgs.
             Box::new(move |sink| {
-                crate::network::audit_json::write_file(
+                crate::network::audit_json::AuditJson::new(
                     model,
                     net,
                     crate::network::audit::Query::file(),
-                    sink,
                 )
+                .write_file(sink)
             }),
         ));
     }

@@ -150,10 +150,20 @@ impl OldFile {
     /// manifest lists the ones made, which `compile --check` would then report. Hard-
     /// linking a file found the same places the same trust in it.
     pub fn copy_matched_into(&mut self, new: &mut File) -> std::io::Result<()> {
+        self.copy_opening_into(self.seen, new)
+    }
+
+    /// Copy the whole file into `new`: for a file already found the same, whose
+    /// link into the new tree failed.
+    pub fn copy_whole_into(&mut self, new: &mut File) -> std::io::Result<()> {
+        self.copy_opening_into(self.len, new)
+    }
+
+    fn copy_opening_into(&mut self, n: u64, new: &mut File) -> std::io::Result<()> {
         use std::io::Seek as _;
         self.file.seek(std::io::SeekFrom::Start(0))?;
-        let copied = std::io::copy(&mut (&self.file).take(self.seen), new)?;
-        if copied == self.seen {
+        let copied = std::io::copy(&mut (&self.file).take(n), new)?;
+        if copied == n {
             Ok(())
         } else {
             Err(std::io::Error::other(

@@ -14,13 +14,12 @@
 //! result, and nothing is created or removed.
 
 use super::on_disk::{OldFile, Previous, is_real_dir};
-use super::{MAKERS, Maker, Plan, lock};
+use super::{MAKERS, Plan, lock};
 use crate::timings::Stopwatch;
-use foldhash::HashMap;
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
+use std::sync::Mutex;
 
 /// Relative path (with `/`) → file content.
 pub type Tree = std::collections::BTreeMap<String, Vec<u8>>;
@@ -296,25 +295,21 @@ fn fill(
         }
     };
     let mode = Mutex::new(mode);
-    // Remakes a file whose link failed, which it can only be asked for after a
-    // comparison found it the same (the manifest always compares as changed then).
-    let makers: OnceLock<HashMap<&str, &Maker<'_>>> = OnceLock::new();
     let link = |rel: &str| {
         previous.is_some_and(|p| std::fs::hard_link(p.root.join(rel), dir.join(rel)).is_ok())
     };
-    let link_or_make = |rel: &str| -> std::io::Result<()> {
+    // A file found the same as the previous tree's: linked, or where the link fails,
+    // copied from there (its bytes are the new file's).
+    let link_or_copy = |rel: &str, old: Option<OldFile>| -> std::io::Result<()> {
         if link(rel) {
             return Ok(());
         }
-        let makers = makers.get_or_init(|| plan.files().collect());
-        let Some(make) = makers.get(rel) else {
-            return Err(std::io::Error::other(format!(
-                "{rel}: cannot be made again"
-            )));
-        };
-        let mut file = create(dir, rel)?;
-        make(&mut |piece| file.write_all(piece))?;
-        finish(file, durability)
+        let mut old = old
+            .or_else(|| previous.and_then(|p| p.shareable(rel)))
+            .ok_or_else(|| std::io::Error::other(format!("{rel}: the previous file is gone")))?;
+        let mut new = create(dir, rel)?;
+        old.copy_whole_into(&mut new)?;
+        finish(new, durability)
     };
     // From the first difference on, the new tree is written: make its directories,
     // and put there the files found the same before it, linked on every core.
@@ -335,7 +330,11 @@ fn fill(
             &caught_up,
             256,
             || (),
-            |(), part| part.iter().filter_map(|r| link_or_make(r).err()).collect(),
+            |(), part| {
+                part.iter()
+                    .filter_map(|r| link_or_copy(r, None).err())
+                    .collect()
+            },
         );
         errors.into_iter().next().map_or(Ok(()), Err)
     };
@@ -378,13 +377,10 @@ fn fill(
                 so_far.push(rel.to_string());
                 return Ok(());
             }
-            if link(rel) {
-                return Ok(());
-            }
-        } else {
-            // The old file goes on beyond the new one.
-            start_writing()?;
+            return link_or_copy(rel, Some(old));
         }
+        // The old file goes on beyond the new one.
+        start_writing()?;
         let mut new = create(dir, rel)?;
         old.copy_matched_into(&mut new)?;
         finish(new, durability)
@@ -765,6 +761,48 @@ mod tests {
         assert_eq!(written.unwrap(), Written::Replaced);
         assert_eq!(std::fs::read_to_string(out.join("a")).unwrap(), "1");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    /// A file found the same whose link into the new tree fails is copied from the
+    /// previous tree instead, and a previous tree that cannot then be removed is
+    /// left beside the output with a warning. An immutable file (`chattr +i`) does
+    /// both: it cannot be linked, nor removed, even by root.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn an_unlinkable_file_is_copied_and_an_unremovable_tree_is_left_with_a_warning() {
+        use rustix::fs::{IFlags, ioctl_getflags, ioctl_setflags};
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        write_tree(
+            &out,
+            &Plan::of(&[("a", "1"), ("b", "2")]),
+            Durability::Unsynced,
+        )
+        .unwrap();
+        let a = File::open(out.join("a")).unwrap();
+        let flags = ioctl_getflags(&a).unwrap();
+        if let Err(e) = ioctl_setflags(&a, flags | IFlags::IMMUTABLE) {
+            // Not every file system keeps the flag (tmpfs before Linux 6.0).
+            eprintln!("not run: the file system cannot make a file immutable ({e})");
+            return;
+        }
+        let inode = a.metadata().unwrap().ino();
+        let written = write_tree_timed(
+            &out,
+            &Plan::of(&[("a", "1"), ("b", "3")]),
+            Durability::Unsynced,
+            &mut Stopwatch::default(),
+        );
+        // Let the test's directory be removed, whatever happened.
+        ioctl_setflags(&a, flags).unwrap();
+        let Ok(Written::ReplacedLeavingPrevious { at, .. }) = written else {
+            panic!("{written:?}");
+        };
+        assert_eq!(std::fs::read_to_string(at.join("a")).unwrap(), "1");
+        assert_eq!(std::fs::read_to_string(out.join("a")).unwrap(), "1");
+        assert_ne!(std::fs::metadata(out.join("a")).unwrap().ino(), inode);
+        assert_eq!(std::fs::read_to_string(out.join("b")).unwrap(), "3");
     }
 
     #[cfg(unix)]

@@ -420,42 +420,35 @@ pub(super) fn losses_if_partial(
     }
 }
 
-/// Every pair a query asks for, in order, handed to `f` one at a time.
-fn each_pair<E>(
-    model: &Model,
-    net: &Analysis,
-    q: Query,
-    mut f: impl FnMut(AuditPair) -> Result<(), E>,
-) -> Result<(), E> {
-    let pairs = Pairs::new(model, net, q);
-    for a in pairs.sources() {
-        pairs.from(a, |p| {
-            let path = p.witness.map(|(x, y)| net.path(x, y)).unwrap_or_default();
-            f(AuditPair {
-                from: unit_name(model, q.by, p.from),
-                to: unit_name(model, q.by, p.to),
-                forward: status_str(p.forward).to_string(),
-                ret: status_str(p.ret).to_string(),
-                reachable: p.forward != Status::None && p.ret != Status::None,
-                path: path
-                    .iter()
-                    .map(|&s| explain::spoke(model, s).to_string())
-                    .collect(),
-                forward_lost: losses_if_partial(model, net, q.by, p.forward, p.from, p.to),
-                return_lost: losses_if_partial(model, net, q.by, p.ret, p.to, p.from),
-            })
-        })?;
-    }
-    Ok(())
-}
-
 /// The audit a query asks for, in memory.
 pub fn audit(model: &Model, net: &Analysis, q: Query) -> NetworkAudit {
-    let mut pairs = Vec::new();
-    let _ = each_pair(model, net, q, |p| {
-        pairs.push(p);
-        Ok::<(), std::convert::Infallible>(())
-    });
+    let pairs = Pairs::new(model, net, q);
+    let mut found = Vec::new();
+    for a in pairs.sources() {
+        let _ = pairs.from(a, |p| {
+            found.push(p);
+            Ok::<(), std::convert::Infallible>(())
+        });
+    }
+    let pairs = found
+        .into_iter()
+        .map(|p| AuditPair {
+            from: unit_name(model, q.by, p.from),
+            to: unit_name(model, q.by, p.to),
+            forward: status_str(p.forward).to_string(),
+            ret: status_str(p.ret).to_string(),
+            reachable: p.forward != Status::None && p.ret != Status::None,
+            path: p
+                .witness
+                .map(|(x, y)| net.path(x, y))
+                .unwrap_or_default()
+                .iter()
+                .map(|&s| explain::spoke(model, s).to_string())
+                .collect(),
+            forward_lost: losses_if_partial(model, net, q.by, p.forward, p.from, p.to),
+            return_lost: losses_if_partial(model, net, q.by, p.ret, p.to, p.from),
+        })
+        .collect();
     NetworkAudit {
         by: q.by.as_str().to_string(),
         pairs_listed: pairs_listed(q).to_string(),

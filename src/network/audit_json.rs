@@ -15,116 +15,96 @@ use crate::emit::Sink;
 use crate::model::Model;
 use serde::Serialize;
 
-/// `audit/network.json`: the whole audit, with a trailing newline.
-pub fn write_file(
-    model: &Model,
-    net: &Analysis,
+/// The network audit of a query, to be written as JSON.
+pub struct AuditJson<'a> {
+    model: &'a Model,
+    net: &'a Analysis,
     q: Query,
-    sink: &mut Sink<'_>,
-) -> std::io::Result<()> {
-    file_in_groups(model, net, q, SOURCES_PER_GROUP, sink)
-}
-
-/// [`write_file`], rendering `group` sources at a time.
-fn file_in_groups(
-    model: &Model,
-    net: &Analysis,
-    q: Query,
+    /// Sources rendered at a time.
     group: usize,
-    sink: &mut Sink<'_>,
-) -> std::io::Result<()> {
-    let mut head = b"{\n  \"by\": ".to_vec();
-    push_str(&mut head, q.by.as_str());
-    head.extend_from_slice(b",\n  \"pairs_listed\": ");
-    push_str(&mut head, pairs_listed(q));
-    head.extend_from_slice(b",\n  \"pairs\": ");
-    sink(&head)?;
-    write_list(model, net, q, 1, group, sink)?;
-    let mut tail = b",\n  \"internet\": ".to_vec();
-    push_pretty(&mut tail, &internet(model, net, q), 1)?;
-    tail.extend_from_slice(b"\n}\n");
-    sink(&tail)
-}
-
-/// The pairs alone, as a list with a trailing newline (what `--format json` prints).
-pub fn write_pairs(
-    model: &Model,
-    net: &Analysis,
-    q: Query,
-    sink: &mut Sink<'_>,
-) -> std::io::Result<()> {
-    pairs_in_groups(model, net, q, SOURCES_PER_GROUP, sink)
-}
-
-/// [`write_pairs`], rendering `group` sources at a time.
-fn pairs_in_groups(
-    model: &Model,
-    net: &Analysis,
-    q: Query,
-    group: usize,
-    sink: &mut Sink<'_>,
-) -> std::io::Result<()> {
-    write_list(model, net, q, 0, group, sink)?;
-    sink(b"\n")
 }
 
 /// Sources rendered together: enough pairs that handing a group over costs little,
 /// few enough that the groups waiting to be written stay small.
 const SOURCES_PER_GROUP: usize = 8;
 
-/// The list of pairs, nested `depth` levels deep, `group` sources rendered at a time.
-fn write_list(
-    model: &Model,
-    net: &Analysis,
-    q: Query,
-    depth: usize,
-    group: usize,
-    sink: &mut Sink<'_>,
-) -> std::io::Result<()> {
-    let pairs = Pairs::new(model, net, q);
-    let names = Names::new(model, q.by);
-    let sources: Vec<usize> = pairs.sources().collect();
-    let groups: Vec<&[usize]> = sources.chunks(group.max(1)).collect();
-    let threads = crate::parallel::workers();
-    sink(b"[")?;
-    let mut first = true;
-    crate::parallel::in_order(
-        groups.len(),
-        threads,
-        4 * threads,
-        |i| {
-            let mut out = Vec::new();
-            let row = Row {
-                model,
-                net,
-                q,
-                names: &names,
-                depth: depth + 1,
-            };
-            for &a in groups.get(i).copied().unwrap_or_default() {
-                pairs.from(a, |p| row.push(&mut out, p))?;
-            }
-            Ok::<_, std::io::Error>(out)
-        },
-        |group| {
-            let group = group?;
-            // Every row starts with `,`, but the first.
-            let piece = match (first, group.split_first()) {
-                (_, None) => return Ok(()),
-                (true, Some((_, rest))) => rest,
-                (false, Some(_)) => &group[..],
-            };
-            first = false;
-            sink(piece)
-        },
-    )?;
-    if first {
-        sink(b"]")
-    } else {
-        let mut end = b"\n".to_vec();
-        indent(&mut end, depth);
-        end.push(b']');
-        sink(&end)
+impl<'a> AuditJson<'a> {
+    pub fn new(model: &'a Model, net: &'a Analysis, q: Query) -> Self {
+        AuditJson {
+            model,
+            net,
+            q,
+            group: SOURCES_PER_GROUP,
+        }
+    }
+
+    /// `audit/network.json`: the whole audit, with a trailing newline.
+    pub fn write_file(&self, sink: &mut Sink<'_>) -> std::io::Result<()> {
+        let mut head = b"{\n  \"by\": ".to_vec();
+        push_str(&mut head, self.q.by.as_str());
+        head.extend_from_slice(b",\n  \"pairs_listed\": ");
+        push_str(&mut head, pairs_listed(self.q));
+        head.extend_from_slice(b",\n  \"pairs\": ");
+        sink(&head)?;
+        self.write_list(1, sink)?;
+        let mut tail = b",\n  \"internet\": ".to_vec();
+        push_pretty(&mut tail, &internet(self.model, self.net, self.q), 1)?;
+        tail.extend_from_slice(b"\n}\n");
+        sink(&tail)
+    }
+
+    /// The pairs alone, as a list with a trailing newline (what `--format json`
+    /// prints).
+    pub fn write_pairs(&self, sink: &mut Sink<'_>) -> std::io::Result<()> {
+        self.write_list(0, sink)?;
+        sink(b"\n")
+    }
+
+    /// The list of pairs, nested `depth` levels deep.
+    fn write_list(&self, depth: usize, sink: &mut Sink<'_>) -> std::io::Result<()> {
+        let pairs = Pairs::new(self.model, self.net, self.q);
+        let names = Names::new(self.model, self.q.by);
+        let sources: Vec<usize> = pairs.sources().collect();
+        let groups: Vec<&[usize]> = sources.chunks(self.group.max(1)).collect();
+        let threads = crate::parallel::workers();
+        let row = Row {
+            audit: self,
+            names: &names,
+            depth: depth + 1,
+        };
+        sink(b"[")?;
+        let mut first = true;
+        crate::parallel::in_order(
+            groups.len(),
+            threads,
+            4 * threads,
+            |i| {
+                let mut out = Vec::new();
+                for &a in groups.get(i).copied().unwrap_or_default() {
+                    pairs.from(a, |p| row.push(&mut out, p))?;
+                }
+                Ok::<_, std::io::Error>(out)
+            },
+            |group| {
+                let group = group?;
+                // Every row starts with `,`, but the first.
+                let piece = match (first, group.split_first()) {
+                    (_, None) => return Ok(()),
+                    (true, Some((_, rest))) => rest,
+                    (false, Some(_)) => &group[..],
+                };
+                first = false;
+                sink(piece)
+            },
+        )?;
+        if first {
+            sink(b"]")
+        } else {
+            let mut end = b"\n".to_vec();
+            indent(&mut end, depth);
+            end.push(b']');
+            sink(&end)
+        }
     }
 }
 
@@ -154,9 +134,7 @@ impl Names {
 
 /// How a pair is written: an element of the list of pairs, nested `depth` deep.
 struct Row<'a> {
-    model: &'a Model,
-    net: &'a Analysis,
-    q: Query,
+    audit: &'a AuditJson<'a>,
     names: &'a Names,
     depth: usize,
 }
@@ -194,7 +172,7 @@ impl Row<'_> {
         field(out, b"\"path\": [");
         let path = p
             .witness
-            .map(|(x, y)| self.net.path(x, y))
+            .map(|(x, y)| self.audit.net.path(x, y))
             .unwrap_or_default();
         for (k, &s) in path.iter().enumerate() {
             if k > 0 {
@@ -209,7 +187,8 @@ impl Row<'_> {
             indent(out, d + 1);
         }
         out.push(b']');
-        let (model, net, by) = (self.model, self.net, self.q.by);
+        let AuditJson { model, net, q, .. } = *self.audit;
+        let by = q.by;
         for (key, lost) in [
             (
                 b"\"forward_lost\": ".as_slice(),
@@ -322,13 +301,21 @@ mod tests {
             {
                 let expected = audit(model, net, q);
                 assert_eq!(
-                    bytes(|sink| file_in_groups(model, net, q, group, sink)),
+                    bytes(|sink| AuditJson {
+                        group,
+                        ..AuditJson::new(model, net, q)
+                    }
+                    .write_file(sink)),
                     String::from_utf8(crate::desired::to_json_file(&expected)).unwrap(),
                     "{} {q:?} in groups of {group}",
                     org.display()
                 );
                 assert_eq!(
-                    bytes(|sink| pairs_in_groups(model, net, q, group, sink)),
+                    bytes(|sink| AuditJson {
+                        group,
+                        ..AuditJson::new(model, net, q)
+                    }
+                    .write_pairs(sink)),
                     String::from_utf8(crate::desired::to_json_file(&expected.pairs)).unwrap(),
                     "{} {q:?} in groups of {group}",
                     org.display()
