@@ -399,16 +399,17 @@ mod tests {
     use super::*;
     use crate::emit::MANIFEST;
 
-    #[test]
-    fn replaces_the_whole_tree_and_leaves_no_temporaries() {
+    /// A fresh directory with these files compiled into its `out`.
+    fn written(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
-        write_tree(
-            &out,
-            &Plan::of(&[("a.json", "1"), ("x/b.json", "2")]),
-            Durability::Unsynced,
-        )
-        .unwrap();
+        write_tree(&out, &Plan::of(files), Durability::Unsynced).unwrap();
+        (dir, out)
+    }
+
+    #[test]
+    fn replaces_the_whole_tree_and_leaves_no_temporaries() {
+        let (dir, out) = written(&[("a.json", "1"), ("x/b.json", "2")]);
         write_tree(&out, &Plan::of(&[("x/c.json", "3")]), Durability::Unsynced).unwrap();
         assert!(!out.join("a.json").exists());
         assert_eq!(std::fs::read_to_string(out.join("x/c.json")).unwrap(), "3");
@@ -421,9 +422,7 @@ mod tests {
 
     #[test]
     fn a_failed_write_keeps_the_previous_tree() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("out");
-        write_tree(&out, &Plan::of(&[("a.json", "old")]), Durability::Unsynced).unwrap();
+        let (dir, out) = written(&[("a.json", "old")]);
         // A file and a directory of the same name cannot both be written.
         let bad = Plan::of(&[("a.json", "new"), ("a.json/b.json", "x")]);
         assert!(write_tree(&out, &bad, Durability::Synced).is_err());
@@ -435,14 +434,7 @@ mod tests {
     #[test]
     fn unchanged_files_are_linked_from_the_previous_tree() {
         use std::os::unix::fs::MetadataExt;
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("out");
-        write_tree(
-            &out,
-            &Plan::of(&[("a", "1"), ("b", "2")]),
-            Durability::Unsynced,
-        )
-        .unwrap();
+        let (_dir, out) = written(&[("a", "1"), ("b", "2")]);
         let inode = |p: &str| std::fs::metadata(out.join(p)).unwrap().ino();
         let (a, b) = (inode("a"), inode("b"));
         write_tree(
@@ -459,9 +451,7 @@ mod tests {
 
     #[test]
     fn two_files_for_one_path_fail_the_write_and_keep_the_previous_tree() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("out");
-        write_tree(&out, &Plan::of(&[("a", "1")]), Durability::Unsynced).unwrap();
+        let (dir, out) = written(&[("a", "1")]);
         assert!(
             write_tree(
                 &out,
@@ -478,9 +468,7 @@ mod tests {
     #[test]
     fn a_file_linked_elsewhere_is_written_afresh() {
         use std::os::unix::fs::MetadataExt;
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("out");
-        write_tree(&out, &Plan::of(&[("a", "1")]), Durability::Unsynced).unwrap();
+        let (dir, out) = written(&[("a", "1")]);
         std::fs::hard_link(out.join("a"), dir.path().join("elsewhere")).unwrap();
         let written = write_tree_timed(
             &out,
@@ -495,9 +483,7 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn a_link_in_the_previous_tree_is_replaced_by_a_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("out");
-        write_tree(&out, &Plan::of(&[("a", "1")]), Durability::Unsynced).unwrap();
+        let (dir, out) = written(&[("a", "1")]);
         let elsewhere = dir.path().join("elsewhere");
         std::fs::write(&elsewhere, "1").unwrap();
         std::fs::remove_file(out.join("a")).unwrap();
@@ -772,14 +758,7 @@ mod tests {
     fn an_unlinkable_file_is_copied_and_an_unremovable_tree_is_left_with_a_warning() {
         use rustix::fs::{IFlags, ioctl_getflags, ioctl_setflags};
         use std::os::unix::fs::MetadataExt;
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("out");
-        write_tree(
-            &out,
-            &Plan::of(&[("a", "1"), ("b", "2")]),
-            Durability::Unsynced,
-        )
-        .unwrap();
+        let (_dir, out) = written(&[("a", "1"), ("b", "2")]);
         let a = File::open(out.join("a")).unwrap();
         let flags = ioctl_getflags(&a).unwrap();
         if let Err(e) = ioctl_setflags(&a, flags | IFlags::IMMUTABLE) {
