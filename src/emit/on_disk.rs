@@ -5,7 +5,7 @@
 
 use super::{MANIFEST, Plan};
 use foldhash::HashSet;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{File, Metadata};
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -207,14 +207,19 @@ pub(super) struct Previous<'p> {
 }
 
 impl<'p> Previous<'p> {
-    pub fn read(root: &Path, plan: &'p Plan<'_>) -> std::io::Result<Previous<'p>> {
+    /// The tree at `root`, as far as `plan` (whose directories are `dirs`) may use
+    /// it.
+    pub fn read(
+        root: &Path,
+        plan: &'p Plan<'_>,
+        dirs: &BTreeSet<&'p str>,
+    ) -> std::io::Result<Previous<'p>> {
         let mut planned: Vec<&'p str> = plan.files().map(|(p, _)| p).collect();
         planned.push(MANIFEST);
         planned.sort_unstable();
-        let dirs = plan.dirs();
         let mut real_dirs = HashSet::default();
         // In order, so a directory's parent is decided before it.
-        for d in &dirs {
+        for d in dirs {
             let parent_real = d.rfind('/').is_none_or(|i| real_dirs.contains(&d[..i]));
             if parent_real && is_real_dir(&root.join(d)) {
                 real_dirs.insert(*d);

@@ -16,6 +16,7 @@
 use super::on_disk::{OldFile, Previous, is_real_dir};
 use super::{MAKERS, Plan, lock};
 use crate::timings::Stopwatch;
+use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -79,12 +80,13 @@ pub fn write_tree_timed(
 
     // Files are linked from the previous tree only when nothing is synced: a linked
     // file was written by an earlier compile that may not have synced it.
+    let dirs = plan.dirs();
     let previous = if durability == Durability::Unsynced && is_real_dir(out) {
-        Some(Previous::read(out, plan)?)
+        Some(Previous::read(out, plan, &dirs)?)
     } else {
         None
     };
-    let filled = fill(&staging, plan, durability, previous.as_ref());
+    let filled = fill(&staging, plan, &dirs, durability, previous.as_ref());
     let written = match filled {
         Ok(w) => w,
         Err(e) => {
@@ -219,11 +221,11 @@ fn process_is_gone(_: u32) -> bool {
 /// 32 s, 16 writers 10 s, 64 writers 40 s (they contend).
 const SYNCED_WRITERS: usize = 16;
 
-/// Create `dir` and every directory the files of `plan` go in.
-fn make_dirs(dir: &Path, plan: &Plan<'_>) -> std::io::Result<()> {
+/// Create `dir` and in it `dirs`, the directories of a plan ([`Plan::dirs`]).
+fn make_dirs(dir: &Path, dirs: &BTreeSet<&str>) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     // In order, so each directory's parent is made before it.
-    for d in plan.dirs() {
+    for d in dirs {
         std::fs::create_dir(dir.join(d))?;
     }
     Ok(())
@@ -284,13 +286,14 @@ enum Destination {
 fn fill(
     dir: &Path,
     plan: &Plan<'_>,
+    dirs: &BTreeSet<&str>,
     durability: Durability,
     previous: Option<&Previous<'_>>,
 ) -> std::io::Result<Written> {
     let mode = match previous {
         Some(p) if p.may_be_current => Mode::Comparing(Vec::new()),
         _ => {
-            make_dirs(dir, plan)?;
+            make_dirs(dir, dirs)?;
             Mode::Writing
         }
     };
@@ -321,7 +324,7 @@ fn fill(
             };
             let so_far = std::mem::take(so_far);
             // Under the lock: a file another worker writes next needs them.
-            make_dirs(dir, plan)?;
+            make_dirs(dir, dirs)?;
             *m = Mode::Writing;
             so_far
         };
