@@ -37,7 +37,7 @@ struct Parts {
     /// serialised, so the floor reads them back to have something to serialise.
     roles: Vec<(String, serde_json::Value)>,
     network: orgc::compile::NetworkState,
-    network_audit: Option<orgc::desired::network::NetworkAudit>,
+    network_audit: Option<orgc::desired::network::NetworkAuditFile>,
     access: Vec<orgc::access::AccessJson>,
 }
 

@@ -5,7 +5,6 @@
 use crate::desired::network::*;
 use crate::model::{Model, RouteTarget};
 use crate::network::analysis::{self, Analysis, GatewayNet};
-use crate::network::audit::{self, Query};
 use crate::network::routing::{Origin, RouteCounts};
 use ipnet::IpNet;
 
@@ -15,7 +14,7 @@ const ATTACHMENT_LIMIT: usize = 5_000;
 
 /// The gateways' files. The network audit beside them (`audit/network.json`) is
 /// made by [`network_audit`] when its file is written, so that its pairs (millions
-/// for the largest orgs) are in memory only while they are serialised.
+/// for the largest orgs) are in memory only while they are gathered into groups.
 #[derive(Debug, Clone, Default)]
 pub struct NetworkState {
     /// By gateway name.
@@ -32,8 +31,8 @@ pub struct GatewayFiles {
 }
 
 /// What `audit/network.json` holds; `None` when the org has no spokes (and no file).
-pub fn network_audit(model: &Model, net: &Analysis) -> Option<NetworkAudit> {
-    (!model.spokes.is_empty()).then(|| audit::audit(model, net, Query::file()))
+pub fn network_audit(model: &Model, net: &Analysis) -> Option<NetworkAuditFile> {
+    (!model.spokes.is_empty()).then(|| crate::network::groups::file(model, net))
 }
 
 /// The gateways' files.

@@ -13,6 +13,7 @@
 
 use super::Tag;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// `[{ "ResourceType": …, "Tags": [{ "Key": "Name", "Value": … }] }]`.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -205,7 +206,7 @@ pub struct CreateRoute {
     pub transit_gateway_name: String,
 }
 
-/// `audit/network.json`, and `orgc audit network --format json`.
+/// `orgc audit network --format json`, and the audit in memory.
 #[derive(Debug, Clone, Serialize)]
 pub struct NetworkAudit {
     /// `account` or `spoke`: what `from` and `to` name.
@@ -214,6 +215,51 @@ pub struct NetworkAudit {
     pub pairs_listed: String,
     pub pairs: Vec<AuditPair>,
     pub internet: InternetExposure,
+}
+
+/// `audit/network.json`: the network audit of every pair of accounts, its pairs
+/// gathered into groups that share everything but their accounts, so that the
+/// file grows with the org's segments rather than with its pairs (an org of
+/// thousands of accounts has millions).
+#[derive(Debug, Clone, Serialize)]
+pub struct NetworkAuditFile {
+    /// Always `account`.
+    pub by: String,
+    /// Which pairs are listed.
+    pub pairs_listed: String,
+    /// How a group stands for its pairs.
+    pub groups_read: String,
+    /// Every account that owns a spoke, with its spokes by gateway, in order: the
+    /// ends of a group's paths.
+    pub spokes: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+    pub groups: Vec<PairGroup>,
+    pub internet: InternetExposure,
+}
+
+/// Every pair `(f, t)` with `f` in `from`, `t` in `to` and `f` ≠ `t`: the same
+/// reach and path, but for their accounts' spokes at the path's ends.
+#[derive(Debug, Clone, Serialize)]
+pub struct PairGroup {
+    pub from: Vec<String>,
+    pub to: Vec<String>,
+    pub forward: String,
+    #[serde(rename = "return")]
+    pub ret: String,
+    pub reachable: bool,
+    /// The gateway the path runs on, when the forward direction delivers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<String>,
+    /// The path's first spoke, when it is not the source account's first spoke on
+    /// the gateway.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from_spoke: Option<String>,
+    /// The spokes between the path's first and last: the appliances passed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub via: Vec<String>,
+    /// The path's last spoke, when it is not the destination account's first
+    /// spoke on the gateway.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to_spoke: Option<String>,
 }
 
 /// One ordered pair.

@@ -1,7 +1,9 @@
 //! Network paths opened and closed, from the two sides' `audit/network.json`: its
-//! `pairs`, one per ordered pair `{from, to, forward, return, reachable, path}`, where
-//! `forward` and `return` are `full`, `partial` or `none`. A pair missing on one
-//! side counts as unreachable there.
+//! `groups`, each standing for every ordered pair of its `from` and `to` accounts
+//! `{forward, return, reachable, path}`, where `forward` and `return` are `full`,
+//! `partial` or `none`. A pair missing on one side counts as unreachable there.
+//! Groups the same on both sides (with the same spokes for their accounts) are
+//! set aside unread; only the others are opened into pairs.
 
 use crate::emit::Tree;
 use serde::{Deserialize, Serialize};
@@ -20,12 +22,23 @@ pub struct Reach {
     pub path: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-struct Row {
-    from: String,
-    to: String,
-    #[serde(flatten)]
-    reach: Reach,
+/// A group of pairs, as far as a diff reads it (not its losses).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+struct Group {
+    from: Vec<String>,
+    to: Vec<String>,
+    forward: String,
+    #[serde(rename = "return")]
+    ret: String,
+    reachable: bool,
+    #[serde(default)]
+    gateway: Option<String>,
+    #[serde(default)]
+    from_spoke: Option<String>,
+    #[serde(default)]
+    via: Vec<String>,
+    #[serde(default)]
+    to_spoke: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -63,34 +76,100 @@ fn rank(s: &str) -> u8 {
     }
 }
 
-/// The compiled audit file: the pairs, beside what they are pairs of and the
-/// internet exposure (not compared here).
-#[derive(Debug, Clone, Deserialize)]
+/// The compiled audit file: the groups and the accounts' spokes, beside what they
+/// are pairs of and the internet exposure (not compared here).
+#[derive(Debug, Clone, Default, Deserialize)]
 struct AuditFile {
-    pairs: Vec<Row>,
+    /// Account → gateway → its spokes there.
+    spokes: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+    groups: Vec<Group>,
 }
 
-fn rows(tree: &Tree) -> Option<BTreeMap<(String, String), Reach>> {
-    let bytes = tree.get(NETWORK_AUDIT)?;
-    // The compiled file wraps the pairs in an object; a bare list of pairs (what
-    // `orgc audit network --format json` prints) is read too.
-    let rows: Vec<Row> = serde_json::from_slice::<AuditFile>(bytes)
-        .map(|f| f.pairs)
-        .or_else(|_| serde_json::from_slice(bytes))
-        .ok()?;
-    Some(
-        rows.into_iter()
-            .map(|r| ((r.from, r.to), r.reach))
-            .collect(),
-    )
+fn read(tree: &Tree) -> Option<AuditFile> {
+    serde_json::from_slice(tree.get(NETWORK_AUDIT)?).ok()
+}
+
+type Pairs = BTreeMap<(String, String), Reach>;
+
+/// The pairs of `groups`, with their paths in full.
+fn open(file: &AuditFile, groups: &[&Group], out: &mut Pairs) {
+    for g in groups {
+        // The account's first spoke on the path's gateway.
+        let only = |account: &str| {
+            file.spokes
+                .get(account)
+                .zip(g.gateway.as_ref())
+                .and_then(|(on, gateway)| on.get(gateway))
+                .and_then(|s| s.first())
+                .cloned()
+                .unwrap_or_default()
+        };
+        for f in &g.from {
+            for t in g.to.iter().filter(|t| *t != f) {
+                let path = if g.forward == "none" {
+                    Vec::new()
+                } else {
+                    std::iter::once(g.from_spoke.clone().unwrap_or_else(|| only(f)))
+                        .chain(g.via.iter().cloned())
+                        .chain(std::iter::once(
+                            g.to_spoke.clone().unwrap_or_else(|| only(t)),
+                        ))
+                        .collect()
+                };
+                out.insert(
+                    (f.clone(), t.clone()),
+                    Reach {
+                        forward: g.forward.clone(),
+                        ret: g.ret.clone(),
+                        reachable: g.reachable,
+                        path,
+                    },
+                );
+            }
+        }
+    }
+}
+
+/// The pairs of the groups that differ between the two sides, on each side.
+fn differing(old: &AuditFile, new: &AuditFile) -> (Pairs, Pairs) {
+    // A group's pairs are the same on both sides when the group is, and so are
+    // the spokes of its accounts (which name its paths' ends).
+    let same_spokes = |g: &Group| {
+        g.from
+            .iter()
+            .chain(&g.to)
+            .all(|a| old.spokes.get(a) == new.spokes.get(a))
+    };
+    let mut unmatched: foldhash::HashMap<&Group, usize> = foldhash::HashMap::default();
+    for g in &old.groups {
+        *unmatched.entry(g).or_default() += 1;
+    }
+    let mut new_left = Vec::new();
+    for g in &new.groups {
+        match unmatched.get_mut(g) {
+            Some(n) if *n > 0 && same_spokes(g) => *n -= 1,
+            _ => new_left.push(g),
+        }
+    }
+    let mut old_left = Vec::new();
+    for g in &old.groups {
+        if let Some(n) = unmatched.get_mut(g).filter(|n| **n > 0) {
+            *n -= 1;
+            old_left.push(g);
+        }
+    }
+    let (mut o, mut n) = (Pairs::new(), Pairs::new());
+    open(old, &old_left, &mut o);
+    open(new, &new_left, &mut n);
+    (o, n)
 }
 
 /// Whether either side has a network audit, and every pair that changed, opened
 /// and widened first.
 pub fn compare(old: &Tree, new: &Tree) -> (bool, Vec<NetworkChange>) {
-    let (o, n) = (rows(old), rows(new));
+    let (o, n) = (read(old), read(new));
     let audited = o.is_some() || n.is_some();
-    let (o, n) = (o.unwrap_or_default(), n.unwrap_or_default());
+    let (o, n) = differing(&o.unwrap_or_default(), &n.unwrap_or_default());
     let mut keys: Vec<&(String, String)> = o.keys().chain(n.keys()).collect();
     keys.sort();
     keys.dedup();
@@ -159,32 +238,38 @@ fn classify(before: Option<&Reach>, after: Option<&Reach>) -> Option<NetworkChan
 mod tests {
     use super::*;
 
-    fn tree(rows: &str) -> Tree {
+    fn tree(spokes: &str, groups: &str) -> Tree {
         let mut t = Tree::new();
-        t.insert(NETWORK_AUDIT.to_string(), rows.as_bytes().to_vec());
+        let file = format!(r#"{{"by":"account","spokes":{spokes},"groups":[{groups}]}}"#);
+        t.insert(NETWORK_AUDIT.to_string(), file.into_bytes());
         t
+    }
+
+    const SPOKES: &str = r#"{"dev":{"tgw":["dev-vpc"]},"mon":{"tgw":["mon-vpc"]},"prod":{"tgw":["prod-vpc"]},"ins":{"tgw":["ins-a","ins-b"]}}"#;
+
+    fn kinds(changes: &[NetworkChange]) -> Vec<(&str, &str, NetworkChangeKind)> {
+        changes
+            .iter()
+            .map(|c| (c.from.as_str(), c.to.as_str(), c.change))
+            .collect()
     }
 
     #[test]
     fn opened_closed_widened() {
         let old = tree(
-            r#"[{"from":"dev","to":"prod","forward":"none","return":"none","reachable":false,"path":[]},
-                {"from":"mon","to":"dev","forward":"full","return":"full","reachable":true,"path":["mon","dev"]},
-                {"from":"dev","to":"ins","forward":"none","return":"none","reachable":false,"path":[]}]"#,
+            SPOKES,
+            r#"{"from":["mon"],"to":["dev"],"forward":"full","return":"full","reachable":true,"gateway":"tgw"}"#,
         );
         let new = tree(
-            r#"[{"from":"dev","to":"prod","forward":"full","return":"partial","reachable":true,"path":["dev","ins","prod"]},
-                {"from":"mon","to":"dev","forward":"none","return":"full","reachable":false,"path":[]},
-                {"from":"dev","to":"ins","forward":"partial","return":"none","reachable":false,"path":["dev","ins"]}]"#,
+            SPOKES,
+            r#"{"from":["dev"],"to":["prod"],"forward":"full","return":"partial","reachable":true,"gateway":"tgw","via":["ins-a"]},
+               {"from":["mon"],"to":["dev"],"forward":"none","return":"full","reachable":false},
+               {"from":["dev"],"to":["ins"],"forward":"partial","return":"none","reachable":false,"gateway":"tgw","to_spoke":"ins-b"}"#,
         );
         let (audited, changes) = compare(&old, &new);
         assert!(audited);
-        let kinds: Vec<(&str, &str, NetworkChangeKind)> = changes
-            .iter()
-            .map(|c| (c.from.as_str(), c.to.as_str(), c.change))
-            .collect();
         assert_eq!(
-            kinds,
+            kinds(&changes),
             vec![
                 ("dev", "prod", NetworkChangeKind::Opened),
                 ("dev", "ins", NetworkChangeKind::Widened),
@@ -192,12 +277,69 @@ mod tests {
             ]
         );
         assert!(changes[0].risky && changes[1].risky && !changes[2].risky);
+        // Paths are opened in full: the accounts' only spokes at the ends, unless
+        // the group names them.
+        let path = |c: &NetworkChange| c.new.as_ref().unwrap().path.clone();
+        assert_eq!(path(&changes[0]), ["dev-vpc", "ins-a", "prod-vpc"]);
+        assert_eq!(path(&changes[1]), ["dev-vpc", "ins-b"]);
+        assert!(path(&changes[2]).is_empty());
+    }
+
+    /// A group stands for every pair of its lists but an account with itself; a
+    /// group the same on both sides is passed over, unless an account's spokes
+    /// changed, which changes its paths.
+    #[test]
+    fn groups_stand_for_their_pairs() {
+        let mesh = r#"{"from":["dev","mon","prod"],"to":["dev","mon","prod"],"forward":"full","return":"full","reachable":true,"gateway":"tgw"}"#;
+        let old = tree(SPOKES, mesh);
+        let (_, changes) = compare(&old, &tree(SPOKES, mesh));
+        assert!(changes.is_empty());
+        let (_, changes) = compare(&old, &tree(SPOKES, ""));
+        let closed = [
+            ("dev", "mon"),
+            ("dev", "prod"),
+            ("mon", "dev"),
+            ("mon", "prod"),
+            ("prod", "dev"),
+            ("prod", "mon"),
+        ];
+        assert_eq!(
+            kinds(&changes),
+            closed
+                .iter()
+                .map(|&(f, t)| (f, t, NetworkChangeKind::Closed))
+                .collect::<Vec<_>>()
+        );
+        let moved = SPOKES.replace(
+            r#""prod":{"tgw":["prod-vpc"]}"#,
+            r#""prod":{"tgw":["prod-2"]}"#,
+        );
+        let (_, changes) = compare(&old, &tree(&moved, mesh));
+        assert_eq!(
+            kinds(&changes),
+            [
+                ("dev", "prod"),
+                ("mon", "prod"),
+                ("prod", "dev"),
+                ("prod", "mon")
+            ]
+            .iter()
+            .map(|&(f, t)| (f, t, NetworkChangeKind::Changed))
+            .collect::<Vec<_>>()
+        );
+        // The same pairs gathered differently are no change.
+        let split = r#"{"from":["dev"],"to":["mon","prod"],"forward":"full","return":"full","reachable":true,"gateway":"tgw"},
+            {"from":["mon","prod"],"to":["dev","mon","prod"],"forward":"full","return":"full","reachable":true,"gateway":"tgw"}"#;
+        let (_, changes) = compare(&old, &tree(SPOKES, split));
+        assert!(changes.is_empty());
     }
 
     #[test]
-    fn a_missing_row_is_unreachable_and_no_audit_is_not_audited() {
-        let old =
-            tree(r#"[{"from":"a","to":"b","forward":"none","return":"none","reachable":false}]"#);
+    fn a_missing_pair_is_unreachable_and_no_audit_is_not_audited() {
+        let old = tree(
+            SPOKES,
+            r#"{"from":["dev"],"to":["prod"],"forward":"none","return":"none","reachable":false}"#,
+        );
         let (audited, changes) = compare(&old, &Tree::new());
         assert!(audited);
         assert!(changes.is_empty());

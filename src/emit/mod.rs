@@ -18,7 +18,7 @@ use std::sync::Mutex;
 pub use write::Tree;
 
 /// The version of the output layout, bumped when a file's shape changes.
-pub const OUTPUT_FORMAT: u32 = 1;
+pub const OUTPUT_FORMAT: u32 = 2;
 
 #[derive(Serialize)]
 struct Manifest<'a> {
@@ -423,15 +423,12 @@ pub fn plan<'a>(outputs: &Outputs<'a>, inputs: &[&SourceFile]) -> Plan<'a> {
     if !model.spokes.is_empty() {
         files.push((
             "audit/network.json".to_string(),
-            // Made in pieces on every core: the pairs run to millions for the
-            // largest orgs.
+            // Made when written, so that the pairs (millions for the largest
+            // orgs) are in memory only while they are gathered into groups.
             Box::new(move |sink| {
-                crate::network::audit_json::AuditJson::new(
-                    model,
-                    net,
-                    crate::network::audit::Query::file(),
-                )
-                .write_file(sink)
+                sink(&crate::desired::to_json_file(
+                    &crate::network::groups::file(model, net),
+                ))
             }),
         ));
     }

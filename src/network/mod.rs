@@ -7,8 +7,8 @@
 //!   in model indices, and account-level reachability.
 //! - [`guardrails`]: `deny_network`, `require_network` and `internet_ingress`.
 //! - [`audit`]: the reachability matrix and internet exposure, for `orgc audit
-//!   network` and `audit/network.json`; [`audit_json`] writes it as JSON, in pieces
-//!   on every core.
+//!   network`; [`audit_json`] writes its pairs as JSON, in pieces on every core;
+//!   [`groups`] gathers them into the groups of `audit/network.json`.
 //! - [`explain`]: loss reasons and route origins in words, with their places.
 //!
 //! Everything here is pure: values in, values out.
@@ -17,5 +17,6 @@ pub mod analysis;
 pub mod audit;
 pub mod audit_json;
 pub mod explain;
+pub mod groups;
 pub mod guardrails;
 pub mod routing;
