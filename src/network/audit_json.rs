@@ -211,7 +211,6 @@ fn push_pretty<T: Serialize>(out: &mut Vec<u8>, value: &T, depth: usize) -> std:
 mod tests {
     use super::*;
     use crate::network::audit::audit;
-    use std::path::Path;
 
     fn bytes(write: impl FnOnce(&mut Sink<'_>) -> std::io::Result<()>) -> String {
         let mut out = Vec::new();
@@ -227,20 +226,7 @@ mod tests {
     /// the pairs of the audit in memory, as `--format json` prints them.
     #[test]
     fn the_audit_is_written_as_serde_json_prints_it() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut orgs = vec![root.join("org")];
-        for name in [
-            "partial-blackhole",
-            "inspection",
-            "segmentation",
-            "one-way",
-            "second-spoke",
-        ] {
-            orgs.push(root.join("tests/fixtures/network").join(name).join("org"));
-        }
-        for org in orgs {
-            let inputs = crate::load::read_inputs(&org, &root.join("policies")).unwrap();
-            let checked = crate::check(inputs);
+        for (org, checked) in crate::network::checked_test_orgs() {
             let (model, net) = (
                 checked.model.as_ref().unwrap(),
                 checked.network.as_ref().unwrap(),

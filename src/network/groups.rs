@@ -257,7 +257,6 @@ mod tests {
     use super::*;
     use crate::network::audit::audit;
     use serde_json::{Value, json};
-    use std::path::Path;
 
     /// Every pair the groups of a file stand for, each as the audit in memory
     /// lists it, by (from, to). Read here from the JSON alone, by the file's own
@@ -309,20 +308,7 @@ mod tests {
     /// audit in memory, with their paths.
     #[test]
     fn groups_stand_for_exactly_the_audits_pairs() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut orgs = vec![root.join("org")];
-        for name in [
-            "partial-blackhole",
-            "inspection",
-            "segmentation",
-            "one-way",
-            "second-spoke",
-        ] {
-            orgs.push(root.join("tests/fixtures/network").join(name).join("org"));
-        }
-        for org in orgs {
-            let inputs = crate::load::read_inputs(&org, &root.join("policies")).unwrap();
-            let checked = crate::check(inputs);
+        for (org, checked) in crate::network::checked_test_orgs() {
             let (model, net) = (
                 checked.model.as_ref().unwrap(),
                 checked.network.as_ref().unwrap(),

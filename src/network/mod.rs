@@ -20,3 +20,27 @@ pub mod explain;
 pub mod groups;
 pub mod guardrails;
 pub mod routing;
+
+/// The example org and the network fixtures, each with its check: the orgs the
+/// network's unit tests run on.
+#[cfg(test)]
+pub(crate) fn checked_test_orgs() -> Vec<(std::path::PathBuf, crate::Checked)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut orgs = vec![root.join("org")];
+    for name in [
+        "partial-blackhole",
+        "inspection",
+        "segmentation",
+        "one-way",
+        "second-spoke",
+    ] {
+        orgs.push(root.join("tests/fixtures/network").join(name).join("org"));
+    }
+    orgs.into_iter()
+        .map(|org| {
+            let inputs = crate::load::read_inputs(&org, &root.join("policies")).unwrap();
+            let checked = crate::check(inputs);
+            (org, checked)
+        })
+        .collect()
+}
