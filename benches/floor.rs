@@ -17,6 +17,10 @@ mod support;
 use divan::{Bencher, black_box};
 use std::path::Path;
 
+// The binary's allocator, so that what is measured is what `orgc` does.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     eprintln!("org of {} accounts", support::accounts());
     divan::main();

@@ -16,6 +16,10 @@ use divan::{Bencher, black_box};
 use orgc::diagnostic::Diagnostics;
 use orgc::source::{FileId, SourceMap};
 
+// The binary's allocator, so that what is measured is what `orgc` does.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     eprintln!("org of {} accounts", support::accounts());
     divan::main();
