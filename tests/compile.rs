@@ -248,13 +248,19 @@ fn recompiling_leaves_a_current_tree_alone_and_mends_an_edited_one() {
     assert!(!String::from_utf8_lossy(&tidied.stdout).contains("nothing written"));
     assert_eq!(read_tree(&proj.path().join("out")), compiled);
     assert!(!proj.path().join("out/stray").exists());
-    // Nothing is left beside the output.
+    // No temporary is left beside the output, only the tree replaced last, kept as
+    // the spare for the next compile to fill.
     let beside: Vec<_> = std::fs::read_dir(proj.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n.contains("orgc-"))
         .collect();
-    assert!(beside.is_empty(), "{beside:?}");
+    assert_eq!(beside, [".out.orgc-spare"]);
+    let mut spare = read_tree(&proj.path().join(".out.orgc-spare"));
+    // It tells git to ignore it, should the output be in a repository.
+    assert_eq!(spare.remove(".gitignore").as_deref(), Some("*\n"));
+    assert_eq!(spare, compiled);
+    assert!(proj.path().join(".out.orgc-spare/stray").is_dir());
 }
 
 const HOSTILE: &str = r#"x"}],"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}],"y":""#;

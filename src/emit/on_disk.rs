@@ -81,9 +81,41 @@ pub(super) enum Sharing {
     /// The file has no other name and is this user's: nothing outside the tree can
     /// change it, so the new tree may link it.
     Private,
+    /// The file is this user's and has one other name: private if that name is the
+    /// same path in the spare tree ([`Previous::shareable`]), shared otherwise.
+    Twice,
     /// The file has other names, or another owner: linking it would tie the new tree
     /// to a file that can be changed from outside it.
     Shared,
+}
+
+/// Which file a name leads to (its device and inode), to tell whether two names are
+/// one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Identity {
+    dev: u64,
+    ino: u64,
+}
+
+#[cfg(unix)]
+fn identity(m: &Metadata) -> Option<Identity> {
+    use std::os::unix::fs::MetadataExt;
+    Some(Identity {
+        dev: m.dev(),
+        ino: m.ino(),
+    })
+}
+
+/// Without inodes no two names are known to be one file: each is replaced.
+#[cfg(not(unix))]
+fn identity(_: &Metadata) -> Option<Identity> {
+    None
+}
+
+/// The identity of the plain file at `p` (a link at `p` is not followed).
+pub(super) fn identity_at(p: &Path) -> Option<Identity> {
+    let m = std::fs::symlink_metadata(p).ok()?;
+    if m.is_file() { identity(&m) } else { None }
 }
 
 /// An old file being compared with a new one as the new one is made, a piece at a
@@ -97,6 +129,7 @@ pub(super) struct OldFile {
     seen: u64,
     piece: Vec<u8>,
     sharing: Sharing,
+    identity: Option<Identity>,
 }
 
 impl OldFile {
@@ -110,6 +143,7 @@ impl OldFile {
             seen: 0,
             piece: Vec::new(),
             sharing: sharing(&meta),
+            identity: identity(&meta),
         })
     }
 
@@ -117,6 +151,11 @@ impl OldFile {
     /// same.
     pub fn sharing(&self) -> Sharing {
         self.sharing
+    }
+
+    /// Which file it is.
+    pub fn identity(&self) -> Option<Identity> {
+        self.identity
     }
 
     /// Whether the old file goes on with `bytes` where the last piece that matched
@@ -180,10 +219,14 @@ const COMPARED_AT_ONCE: usize = 64 * 1024;
 #[cfg(unix)]
 fn sharing(m: &Metadata) -> Sharing {
     use std::os::unix::fs::MetadataExt;
-    if m.nlink() == 1 && m.uid() == rustix::process::geteuid().as_raw() {
-        Sharing::Private
-    } else {
-        Sharing::Shared
+    // Asked once: it is asked of every old file.
+    static OWN_UID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    let own = *OWN_UID.get_or_init(|| rustix::process::geteuid().as_raw());
+    match m.nlink() {
+        _ if m.uid() != own => Sharing::Shared,
+        1 => Sharing::Private,
+        2 => Sharing::Twice,
+        _ => Sharing::Shared,
     }
 }
 
@@ -204,6 +247,11 @@ pub(super) struct Previous<'p> {
     /// every one above them too. A file is shared only from these: a link to a
     /// directory would make files outside the tree look like the tree's.
     real_dirs: HashSet<&'p str>,
+    /// Where the spare tree may be while this compile runs (its own place, and the
+    /// new tree's once taken over). A file of the previous tree with one other name
+    /// is shared when that name is the same path there: the previous compile left
+    /// the file in both trees ([`super::write`]).
+    spare_at: Vec<PathBuf>,
 }
 
 impl<'p> Previous<'p> {
@@ -213,6 +261,7 @@ impl<'p> Previous<'p> {
         root: &Path,
         plan: &'p Plan<'_>,
         dirs: &BTreeSet<&'p str>,
+        spare_at: Vec<PathBuf>,
     ) -> std::io::Result<Previous<'p>> {
         let mut planned: Vec<&'p str> = plan.files().map(|(p, _)| p).collect();
         planned.push(MANIFEST);
@@ -245,6 +294,7 @@ impl<'p> Previous<'p> {
             root: root.to_path_buf(),
             may_be_current,
             real_dirs,
+            spare_at,
         })
     }
 
@@ -257,7 +307,19 @@ impl<'p> Previous<'p> {
         if !in_real_dir {
             return None;
         }
-        OldFile::open(&self.root.join(rel)).filter(|f| f.sharing() == Sharing::Private)
+        let old = OldFile::open(&self.root.join(rel))?;
+        let shared_with_spare = || {
+            // The spare is looked for where it was first: it is renamed into the new
+            // tree's place at most once, so one of the two looks finds it.
+            self.spare_at
+                .iter()
+                .any(|at| identity_at(&at.join(rel)).is_some_and(|id| old.identity == Some(id)))
+        };
+        match old.sharing() {
+            Sharing::Private => Some(old),
+            Sharing::Twice if shared_with_spare() => Some(old),
+            Sharing::Twice | Sharing::Shared => None,
+        }
     }
 }
 

@@ -12,15 +12,25 @@
 //! interrupted run (its process gone) are removed by the next one. A previous tree
 //! that is already exactly the new one is left in place instead: that is the same
 //! result, and nothing is created or removed.
+//!
+//! The spare: the tree replaced is not removed but kept beside the output
+//! (`.<out>.orgc-spare`), and the next compile that changes something fills the spare
+//! to be its new tree instead of a fresh directory. Most of the spare's files are the
+//! same files as the output's (hard links, left by the compile that linked them), so
+//! they are kept where they are; only the files that differ are replaced, and the
+//! spare's entries the new tree lacks are removed. Creating and removing tens of
+//! thousands of files and directories was most of what a compile of a large org
+//! after a small change cost: the file system's work, not orgc's.
 
-use super::on_disk::{OldFile, Previous, is_real_dir};
-use super::{MAKERS, Plan, lock};
+use super::on_disk::{Entry, Identity, OldFile, Previous, identity_at, is_real_dir, list};
+use super::{MAKERS, MANIFEST, Plan, lock};
 use crate::timings::Stopwatch;
+use foldhash::HashSet;
 use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 /// Relative path (with `/`) → file content.
 pub type Tree = std::collections::BTreeMap<String, Vec<u8>>;
@@ -74,19 +84,60 @@ pub fn write_tree_timed(
     let pid = std::process::id();
     let staging = parent.join(format!(".{base}.orgc-new-{pid}"));
     let retired = parent.join(format!(".{base}.orgc-old-{pid}"));
+    let spare = parent.join(format!(".{base}.orgc-spare"));
     remove_if_exists(&staging)?;
-    remove_if_exists(&retired)?;
+    // Needed only where the exchange is not available, or a spare is given up: an
+    // earlier write of this process may have left something there that cannot be
+    // removed.
+    let _ = remove_if_exists(&retired);
     sweep_abandoned(&parent, &base, pid);
+    if let Some(twice) = plan
+        .files()
+        .map(|(p, _)| p)
+        .collect::<Vec<_>>()
+        .windows(2)
+        .find(|w| w[0] == w[1])
+    {
+        return Err(std::io::Error::other(format!(
+            "two output files have the same path `{}`",
+            twice[0]
+        )));
+    }
 
-    // Files are linked from the previous tree only when nothing is synced: a linked
-    // file was written by an earlier compile that may not have synced it.
+    // Files are linked from the previous tree, and the spare is filled, only when
+    // nothing is synced: those files were written by an earlier compile that may not
+    // have synced them.
     let dirs = plan.dirs();
     let previous = if durability == Durability::Unsynced && is_real_dir(out) {
-        Some(Previous::read(out, plan, &dirs)?)
+        let spare_at = vec![spare.clone(), staging.clone()];
+        Some(Previous::read(out, plan, &dirs, spare_at)?)
     } else {
         None
     };
-    let filled = fill(&staging, plan, &dirs, durability, previous.as_ref());
+    let spare_to_fill = previous.as_ref().map(|_| Spare {
+        at: &spare,
+        aside: &retired,
+    });
+    let spare_was_there = is_real_dir(&spare);
+    let mut filled = fill(
+        &staging,
+        plan,
+        &dirs,
+        durability,
+        previous.as_ref(),
+        spare_to_fill,
+    );
+    if filled.is_err() && spare_to_fill.is_some() && spare_was_there && !is_real_dir(&spare) {
+        // The spare was taken, and may be what failed (a file in it that cannot be
+        // replaced): it is given up (removed, or where it cannot be, left for a
+        // later compile to remove), and the tree written once more into a fresh
+        // directory.
+        if remove_if_exists(&staging).is_err() {
+            std::fs::rename(&staging, &retired)?;
+            let _ = remove_if_exists(&retired);
+        }
+        filled = fill(&staging, plan, &dirs, durability, previous.as_ref(), None);
+    }
     let written = match filled {
         Ok(w) => w,
         Err(e) => {
@@ -110,6 +161,10 @@ pub fn write_tree_timed(
     let Some(old) = old else {
         return Ok(Written::Replaced);
     };
+    if keep_as_spare(&old, &spare) {
+        clock.lap("keep the old tree as the spare");
+        return Ok(Written::Replaced);
+    }
     let removed = remove_if_exists(&old);
     clock.lap("remove the previous tree");
     Ok(match removed {
@@ -133,6 +188,8 @@ fn swap(staging: &Path, out: &Path, retired: &Path) -> std::io::Result<Option<Pa
     if exchange(staging, out) {
         return Ok(Some(staging.to_path_buf()));
     }
+    // A spare given up may be there.
+    remove_if_exists(retired)?;
     std::fs::rename(out, retired)?;
     if let Err(e) = std::fs::rename(staging, out) {
         // Put the previous tree back before reporting.
@@ -167,6 +224,26 @@ fn remove_if_exists(p: &Path) -> std::io::Result<()> {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
         _ => Ok(()),
     }
+}
+
+/// Keep the tree just replaced as the spare, for the next compile to fill; false
+/// when there is already a spare (one a synced compile did not take) or the tree
+/// cannot be moved there, and it is to be removed instead.
+fn keep_as_spare(old: &Path, spare: &Path) -> bool {
+    if !is_real_dir(old) || std::fs::symlink_metadata(spare).is_ok() {
+        return false;
+    }
+    // Kept out of a repository that tracks the output: git ignores a directory
+    // whose `.gitignore` ignores everything in it. The next compile to fill the
+    // spare removes the file with the spare's other extra entries. Whatever the old
+    // tree had at that name (anything, a link to a file outside it too) is removed,
+    // not written through.
+    let ignore = old.join(".gitignore");
+    let _ = remove_if_exists(&ignore).and_then(|()| {
+        let mut file = create(old, ".gitignore")?;
+        file.write_all(b"*\n")
+    });
+    std::fs::rename(old, spare).is_ok()
 }
 
 /// Remove the temporaries (`.<out>.orgc-new-<pid>`, `.<out>.orgc-old-<pid>`) of earlier
@@ -253,11 +330,22 @@ fn finish(file: File, durability: Durability) -> std::io::Result<()> {
 
 /// How far [`fill`] has got with a previous tree to compare with.
 enum Mode {
-    /// Every file so far is the previous tree's (these paths): nothing is written yet,
-    /// and if it stays so the previous tree is left as it is.
-    Comparing(Vec<String>),
-    /// A file differs: the new tree is being written into the fresh directory.
+    /// Every file so far is the previous tree's (these paths, and which files they
+    /// are there): nothing is written yet, and if it stays so the previous tree is
+    /// left as it is.
+    Comparing(Vec<(String, Option<Identity>)>),
+    /// A file differs: the new tree is being written into its directory.
     Writing,
+}
+
+/// The directory the new tree is written into.
+enum Staging {
+    /// Made for this compile: empty.
+    Fresh,
+    /// The spare taken over, holding files at these paths of the plan (each kept
+    /// if it is already the new tree's file, replaced otherwise); its entries the
+    /// plan lacks are removed and the plan's directories it lacked made.
+    Filled(HashSet<String>),
 }
 
 /// Where one file's bytes go as they are made.
@@ -268,42 +356,149 @@ enum Destination {
     New(File),
 }
 
-/// Make every file of `plan` (on every core), then the manifest, and put them in the
-/// fresh directory `dir` — unless `previous` already holds exactly these files, in
-/// which case nothing is created and `Unchanged` is returned.
+/// The spare tree a compile may fill.
+#[derive(Clone, Copy)]
+struct Spare<'p> {
+    /// Where it is.
+    at: &'p Path,
+    /// Where it goes if it cannot be made ready: a temporary of this compile
+    /// (`.<out>.orgc-old-<pid>`), which a later one removes if this one cannot.
+    aside: &'p Path,
+}
+
+/// Make `dir` the directory to write the new tree in: the spare renamed there and
+/// made ready ([`take_spare`]) where there is one, a fresh directory otherwise.
+fn prepare(
+    dir: &Path,
+    plan: &Plan<'_>,
+    dirs: &BTreeSet<&str>,
+    spare: Option<Spare<'_>>,
+) -> std::io::Result<Staging> {
+    if let Some(Spare { at, aside }) = spare {
+        if is_real_dir(at) && std::fs::rename(at, dir).is_ok() {
+            if let Ok(held) = take_spare(dir, plan, dirs) {
+                return Ok(Staging::Filled(held));
+            }
+            // A spare that cannot be made ready (an entry that cannot be removed)
+            // is given up, and a fresh directory made.
+            if remove_if_exists(dir).is_err() {
+                std::fs::rename(dir, aside)?;
+                let _ = remove_if_exists(aside);
+            }
+        } else if std::fs::symlink_metadata(at).is_ok_and(|m| !m.is_dir()) {
+            // Not a tree of ours (a file, a link): it would keep every later spare
+            // out.
+            let _ = remove_if_exists(at);
+        }
+    }
+    make_dirs(dir, dirs)?;
+    Ok(Staging::Fresh)
+}
+
+/// Make the spare, now at `dir`, ready to be filled with `plan`: remove every entry
+/// the plan has no place for (a file at no planned path, a directory the plan lacks,
+/// anything but a plain file or a directory, a file where the plan has a directory
+/// and the reverse), and make the plan's directories it lacks. Returns the planned
+/// paths that hold a file.
+fn take_spare(
+    dir: &Path,
+    plan: &Plan<'_>,
+    dirs: &BTreeSet<&str>,
+) -> std::io::Result<HashSet<String>> {
+    let mut entries = std::collections::BTreeMap::new();
+    list(dir, "", &mut entries)?;
+    let planned: HashSet<&str> = plan.files().map(|(p, _)| p).chain([MANIFEST]).collect();
+    let mut held = HashSet::default();
+    for (rel, entry) in &entries {
+        let fits = match entry {
+            Entry::Dir => dirs.contains(rel.as_str()),
+            Entry::File => planned.contains(rel.as_str()),
+            Entry::Other => false,
+        };
+        if !fits {
+            // What was under a directory removed is gone already (and none of it
+            // was planned: the plan's files are only under the plan's directories).
+            remove_if_exists(&dir.join(rel))?;
+        } else if *entry == Entry::File {
+            held.insert(rel.clone());
+        }
+    }
+    // In order, so each directory's parent is there before it.
+    for d in dirs {
+        if entries.get(*d) != Some(&Entry::Dir) {
+            std::fs::create_dir(dir.join(d))?;
+        }
+    }
+    Ok(held)
+}
+
+/// Make every file of `plan` (on every core), then the manifest, and put them in
+/// `dir` — unless `previous` already holds exactly these files, in which case
+/// nothing is created and `Unchanged` is returned. `dir` is the spare taken over
+/// where `spare` has one, a fresh directory otherwise.
 ///
 /// With a previous tree, each file is compared with the old one as it is made, and
 /// nothing is written until one differs: leaving an identical tree in place is the
 /// atomic replacement, and spares creating and removing tens of thousands of
 /// directory entries, most of what writing costs on a large org. From the first
 /// difference on, the new tree is written, and a file whose bytes are those of the
-/// previous tree is hard-linked from there instead of written: creating tens of
+/// previous tree is kept in the spare where the spare holds that very file, and
+/// otherwise hard-linked from the previous tree instead of written: creating tens of
 /// thousands of inodes right after the last compile freed as many is slow on ext4
 /// (its allocator steps over recently deleted inodes). A file that differs only
 /// part-way starts as a copy of the old one's matching opening. The old tree is never
-/// modified in place, so sharing its files is safe; only files that nothing outside
-/// the tree can change are shared ([`Previous::shareable`]).
+/// modified in place, nor is any file of the spare (a file replaced there is removed
+/// and made anew), so sharing their files is safe; only files that nothing outside
+/// the trees can change are shared ([`Previous::shareable`]).
 fn fill(
     dir: &Path,
     plan: &Plan<'_>,
     dirs: &BTreeSet<&str>,
     durability: Durability,
     previous: Option<&Previous<'_>>,
+    spare: Option<Spare<'_>>,
 ) -> std::io::Result<Written> {
+    let staging: OnceLock<Staging> = OnceLock::new();
+    let make_ready = || -> std::io::Result<()> {
+        let made = prepare(dir, plan, dirs, spare)?;
+        let _ = staging.set(made);
+        Ok(())
+    };
     let mode = match previous {
         Some(p) if p.may_be_current => Mode::Comparing(Vec::new()),
         _ => {
-            make_dirs(dir, dirs)?;
+            make_ready()?;
             Mode::Writing
         }
     };
     let mode = Mutex::new(mode);
+    // Whether the spare holds a file at `rel` (that this compile has not replaced).
+    let held = |rel: &str| matches!(staging.get(), Some(Staging::Filled(h)) if h.contains(rel));
+    // The new file `rel`, in place of the spare's.
+    let create_file = |rel: &str| -> std::io::Result<File> {
+        if held(rel) {
+            remove_if_exists(&dir.join(rel))?;
+        }
+        create(dir, rel)
+    };
     let link = |rel: &str| {
         previous.is_some_and(|p| std::fs::hard_link(p.root.join(rel), dir.join(rel)).is_ok())
     };
-    // A file found the same as the previous tree's: linked, or where the link fails,
-    // copied from there (its bytes are the new file's).
-    let link_or_copy = |rel: &str, old: Option<OldFile>| -> std::io::Result<()> {
+    // A file found the same as the previous tree's (`old`, or the file `id` when it
+    // was found so before the tree was written): kept where the spare holds that
+    // file, otherwise linked, or where the link fails, copied from there (its bytes
+    // are the new file's).
+    let keep_link_or_copy = |rel: &str,
+                             old: Option<OldFile>,
+                             id: Option<Identity>|
+     -> std::io::Result<()> {
+        if held(rel) {
+            let id = old.as_ref().and_then(OldFile::identity).or(id);
+            if id.is_some_and(|id| identity_at(&dir.join(rel)) == Some(id)) {
+                return Ok(());
+            }
+            remove_if_exists(&dir.join(rel))?;
+        }
         if link(rel) {
             return Ok(());
         }
@@ -314,8 +509,8 @@ fn fill(
         old.copy_whole_into(&mut new)?;
         finish(new, durability)
     };
-    // From the first difference on, the new tree is written: make its directories,
-    // and put there the files found the same before it, linked on every core.
+    // From the first difference on, the new tree is written: make its directory,
+    // and put there the files found the same before it, on every core.
     let start_writing = || -> std::io::Result<()> {
         let caught_up = {
             let mut m = lock(&mode)?;
@@ -323,8 +518,8 @@ fn fill(
                 return Ok(());
             };
             let so_far = std::mem::take(so_far);
-            // Under the lock: a file another worker writes next needs them.
-            make_dirs(dir, dirs)?;
+            // Under the lock: a file another worker writes next needs the directory.
+            make_ready()?;
             *m = Mode::Writing;
             so_far
         };
@@ -335,7 +530,7 @@ fn fill(
             || (),
             |(), part| {
                 part.iter()
-                    .filter_map(|r| link_or_copy(r, None).err())
+                    .filter_map(|(r, id)| keep_link_or_copy(r, None, *id).err())
                     .collect()
             },
         );
@@ -351,7 +546,7 @@ fn fill(
             Some(old) => Destination::Same(old),
             None => {
                 start_writing()?;
-                Destination::New(create(dir, rel)?)
+                Destination::New(create_file(rel)?)
             }
         };
         made.write_to(&mut |piece| {
@@ -362,7 +557,7 @@ fn fill(
                         return Ok(());
                     }
                     start_writing()?;
-                    let mut new = create(dir, rel)?;
+                    let mut new = create_file(rel)?;
                     old.copy_matched_into(&mut new)?;
                     new.write_all(piece)?;
                     new
@@ -377,14 +572,14 @@ fn fill(
         };
         if old.matched_to_the_end() {
             if let Mode::Comparing(so_far) = &mut *lock(&mode)? {
-                so_far.push(rel.to_string());
+                so_far.push((rel.to_string(), old.identity()));
                 return Ok(());
             }
-            return link_or_copy(rel, Some(old));
+            return keep_link_or_copy(rel, Some(old), None);
         }
         // The old file goes on beyond the new one.
         start_writing()?;
-        let mut new = create(dir, rel)?;
+        let mut new = create_file(rel)?;
         old.copy_matched_into(&mut new)?;
         finish(new, durability)
     })?;
@@ -410,17 +605,46 @@ mod tests {
         (dir, out)
     }
 
+    /// The names beside the output, in order.
+    fn beside(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
     #[test]
-    fn replaces_the_whole_tree_and_leaves_no_temporaries() {
+    fn replaces_the_whole_tree_and_keeps_the_old_one_as_the_spare() {
         let (dir, out) = written(&[("a.json", "1"), ("x/b.json", "2")]);
+        assert_eq!(beside(dir.path()), ["out"]);
         write_tree(&out, &Plan::of(&[("x/c.json", "3")]), Durability::Unsynced).unwrap();
         assert!(!out.join("a.json").exists());
         assert_eq!(std::fs::read_to_string(out.join("x/c.json")).unwrap(), "3");
-        let names: Vec<_> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names, vec![std::ffi::OsString::from("out")]);
+        assert_eq!(beside(dir.path()), [".out.orgc-spare", "out"]);
+        let spare = dir.path().join(".out.orgc-spare");
+        assert_eq!(std::fs::read_to_string(spare.join("a.json")).unwrap(), "1");
+        assert_eq!(
+            std::fs::read_to_string(spare.join(".gitignore")).unwrap(),
+            "*\n"
+        );
+    }
+
+    /// The `.gitignore` put in the spare never writes through a link the old tree
+    /// held at that name.
+    #[cfg(unix)]
+    #[test]
+    fn the_spares_gitignore_is_not_written_through_a_link() {
+        let (dir, out) = written(&[("a", "1")]);
+        let outside = dir.path().join("outside");
+        std::fs::write(&outside, "mine").unwrap();
+        std::os::unix::fs::symlink(&outside, out.join(".gitignore")).unwrap();
+        write_tree(&out, &Plan::of(&[("a", "2")]), Durability::Unsynced).unwrap();
+        assert_eq!(std::fs::read_to_string(&outside).unwrap(), "mine");
+        let ignore = dir.path().join(".out.orgc-spare/.gitignore");
+        assert!(std::fs::symlink_metadata(&ignore).unwrap().is_file());
+        assert_eq!(std::fs::read_to_string(ignore).unwrap(), "*\n");
     }
 
     #[test]
@@ -530,7 +754,7 @@ mod tests {
         // A synced compile syncs what it writes, so it never keeps a tree it did not.
         let synced = write_tree_timed(&out, &plan, Durability::Synced, &mut Stopwatch::default());
         assert_eq!(synced.unwrap(), Written::Replaced);
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        assert_eq!(beside(dir.path()), [".out.orgc-spare", "out"]);
     }
 
     #[cfg(unix)]
@@ -589,7 +813,152 @@ mod tests {
             .collect();
         assert_eq!(inodes("d1/f49"), kept);
         assert_eq!(std::fs::read_to_string(out.join("d1/f49")).unwrap(), "49");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        assert_eq!(beside(dir.path()), [".out.orgc-spare", "out"]);
+    }
+
+    /// The inode of every file of the tree at `root`, by path.
+    #[cfg(unix)]
+    fn inodes_of(root: &Path) -> std::collections::BTreeMap<String, u64> {
+        use std::os::unix::fs::MetadataExt;
+        read_tree(root)
+            .into_iter()
+            .map(|(rel, _)| {
+                let ino = std::fs::metadata(root.join(&rel)).unwrap().ino();
+                (rel, ino)
+            })
+            .collect()
+    }
+
+    /// A compile after a change fills the spare: the files it holds that are the new
+    /// tree's (the same files as the previous tree's) stay where they are, each file
+    /// that differs is made anew, and the result is exactly a fresh compile's. The
+    /// tree replaced becomes the next spare.
+    #[cfg(unix)]
+    #[test]
+    fn the_spare_is_filled_keeping_the_files_it_shares_with_the_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let spare = dir.path().join(".out.orgc-spare");
+        // `w` is the spare's file but not the same bytes when the third tree is made.
+        let v1 = [
+            ("a", "1"),
+            ("b", "2"),
+            ("w", "old"),
+            ("x/c", "3"),
+            ("y/d", "4"),
+        ];
+        let v2 = [
+            ("a", "1"),
+            ("b", "two"),
+            ("w", "new"),
+            ("x/c", "3"),
+            ("y/d", "4"),
+        ];
+        let v3 = [
+            ("a", "1"),
+            ("b", "2"),
+            ("w", "new"),
+            ("x/c", "three"),
+            ("z/e", "5"),
+        ];
+        // When the file's inode last changed: linking or unlinking a name changes it.
+        let changed = |p: &Path| {
+            use std::os::unix::fs::MetadataExt;
+            let m = std::fs::metadata(p).unwrap();
+            (m.ctime(), m.ctime_nsec())
+        };
+        write_tree(&out, &Plan::of(&v1), Durability::Unsynced).unwrap();
+        let first = inodes_of(&out);
+        write_tree(&out, &Plan::of(&v2), Durability::Unsynced).unwrap();
+        // The first tree is the spare; the second links its unchanged files.
+        assert_eq!(inodes_of(&spare)["a"], first["a"]);
+        assert_eq!(inodes_of(&out)["a"], first["a"]);
+        assert_ne!(inodes_of(&out)["b"], first["b"]);
+        let second = inodes_of(&out);
+        let a_changed = changed(&out.join("a"));
+        write_tree(&out, &Plan::of(&v3), Durability::Unsynced).unwrap();
+        let third = inodes_of(&out);
+        // Not even unlinked and linked again.
+        assert_eq!(changed(&out.join("a")), a_changed);
+        // `a` went through three compiles as one file; `b` is back to the first
+        // tree's bytes but the second tree's file differed, so it was made anew.
+        assert_eq!(third["a"], first["a"]);
+        assert_ne!(third["b"], second["b"]);
+        assert_ne!(third["x/c"], second["x/c"]);
+        let fresh = dir.path().join("fresh");
+        write_tree(&fresh, &Plan::of(&v3), Durability::Unsynced).unwrap();
+        assert!(read_tree(&out) == read_tree(&fresh));
+        assert!(!out.join("y").exists());
+        // The second tree is now the spare, and nothing else is left beside.
+        assert_eq!(inodes_of(&spare)["b"], second["b"]);
+        assert_eq!(beside(dir.path()), [".out.orgc-spare", "fresh", "out"]);
+        // Back to the second org: `a` is still the first tree's file.
+        write_tree(&out, &Plan::of(&v2), Durability::Unsynced).unwrap();
+        assert_eq!(inodes_of(&out)["a"], first["a"]);
+        let fresh = dir.path().join("fresh2");
+        write_tree(&fresh, &Plan::of(&v2), Durability::Unsynced).unwrap();
+        assert!(read_tree(&out) == read_tree(&fresh));
+        // Files the output shares with the spare are its own: the same org again
+        // leaves it as it is.
+        assert_eq!(
+            write_tree_timed(
+                &out,
+                &Plan::of(&v2),
+                Durability::Unsynced,
+                &mut Stopwatch::default()
+            )
+            .unwrap(),
+            Written::Unchanged
+        );
+    }
+
+    /// Whatever the spare holds that the new tree has no place for is removed, and
+    /// nothing outside it is touched: stray files and directories, links (not
+    /// followed), a file where the new tree has a directory and the reverse, and
+    /// files edited by hand.
+    #[cfg(unix)]
+    #[test]
+    fn what_the_spare_holds_that_the_new_tree_lacks_is_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let spare = dir.path().join(".out.orgc-spare");
+        let elsewhere = dir.path().join("elsewhere");
+        std::fs::create_dir(&elsewhere).unwrap();
+        std::fs::write(elsewhere.join("a"), "outside").unwrap();
+        let plan = || Plan::of(&[("a", "1"), ("d/b", "2"), ("e/f/g", "3"), ("h", "4")]);
+        write_tree(&out, &Plan::of(&[("a", "0")]), Durability::Unsynced).unwrap();
+        write_tree(&out, &Plan::of(&[("a", "00")]), Durability::Unsynced).unwrap();
+        assert!(spare.is_dir());
+        std::fs::write(spare.join("stray"), "").unwrap();
+        std::fs::create_dir_all(spare.join("gone/deep")).unwrap();
+        std::fs::write(spare.join("gone/deep/x"), "").unwrap();
+        std::fs::write(spare.join("d"), "a file where a directory goes").unwrap();
+        std::fs::create_dir_all(spare.join("h/i")).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, spare.join("e")).unwrap();
+        std::fs::remove_file(spare.join("a")).unwrap();
+        std::os::unix::fs::symlink(elsewhere.join("a"), spare.join("a")).unwrap();
+        write_tree(&out, &plan(), Durability::Unsynced).unwrap();
+        let fresh = dir.path().join("fresh");
+        write_tree(&fresh, &plan(), Durability::Unsynced).unwrap();
+        assert!(read_tree(&out) == read_tree(&fresh));
+        assert!(std::fs::symlink_metadata(out.join("e")).unwrap().is_dir());
+        assert!(std::fs::symlink_metadata(out.join("a")).unwrap().is_file());
+        assert_eq!(
+            std::fs::read_to_string(elsewhere.join("a")).unwrap(),
+            "outside"
+        );
+        assert_eq!(beside(&elsewhere), ["a"]);
+        // A file of the spare edited in place, which is also the output's (the
+        // edit changes both), is found changed and made anew.
+        write_tree(
+            &out,
+            &Plan::of(&[("a", "1"), ("h", "5")]),
+            Durability::Unsynced,
+        )
+        .unwrap();
+        std::fs::write(spare.join("a"), "edited").unwrap();
+        write_tree(&out, &plan(), Durability::Unsynced).unwrap();
+        assert!(read_tree(&out) == read_tree(&fresh));
     }
 
     /// Every file of the tree at `out`, with its bytes.
@@ -752,39 +1121,80 @@ mod tests {
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
+    /// An immutable file (`chattr +i`) cannot be linked, nor removed, even by root.
     /// A file found the same whose link into the new tree fails is copied from the
-    /// previous tree instead, and a previous tree that cannot then be removed is
-    /// left beside the output with a warning. An immutable file (`chattr +i`) does
-    /// both: it cannot be linked, nor removed, even by root.
+    /// previous tree instead; a spare holding a file that cannot be replaced is given
+    /// up and the tree written into a fresh directory; and a previous tree that can
+    /// neither become the spare nor be removed is left beside the output with a
+    /// warning.
     #[cfg(target_os = "linux")]
     #[test]
-    fn an_unlinkable_file_is_copied_and_an_unremovable_tree_is_left_with_a_warning() {
+    fn unlinkable_and_unremovable_files_are_worked_around() {
         use rustix::fs::{IFlags, ioctl_getflags, ioctl_setflags};
         use std::os::unix::fs::MetadataExt;
-        let (_dir, out) = written(&[("a", "1"), ("b", "2")]);
-        let a = File::open(out.join("a")).unwrap();
-        let flags = ioctl_getflags(&a).unwrap();
-        if let Err(e) = ioctl_setflags(&a, flags | IFlags::IMMUTABLE) {
-            // Not every file system keeps the flag (tmpfs before Linux 6.0).
-            eprintln!("not run: the file system cannot make a file immutable ({e})");
-            return;
-        }
-        let inode = a.metadata().unwrap().ino();
-        let written = write_tree_timed(
-            &out,
-            &Plan::of(&[("a", "1"), ("b", "3")]),
-            Durability::Unsynced,
-            &mut Stopwatch::default(),
-        );
-        // Let the test's directory be removed, whatever happened.
-        ioctl_setflags(&a, flags).unwrap();
-        let Ok(Written::ReplacedLeavingPrevious { at, .. }) = written else {
-            panic!("{written:?}");
+        let (dir, out) = written(&[("a", "1"), ("b", "2")]);
+        let mut frozen = Vec::new();
+        let mut freeze = |p: &Path| -> Result<u64, String> {
+            let f = File::open(p).unwrap();
+            let flags = ioctl_getflags(&f).unwrap();
+            ioctl_setflags(&f, flags | IFlags::IMMUTABLE).map_err(|e| e.to_string())?;
+            let inode = f.metadata().unwrap().ino();
+            frozen.push((f, flags));
+            Ok(inode)
         };
-        assert_eq!(std::fs::read_to_string(at.join("a")).unwrap(), "1");
+        let first = match freeze(&out.join("a")) {
+            Ok(inode) => inode,
+            Err(e) => {
+                // Not every file system keeps the flag (tmpfs before Linux 6.0).
+                eprintln!("not run: the file system cannot make a file immutable ({e})");
+                return;
+            }
+        };
+        let write = |files: &[(&str, &str)], durability| {
+            write_tree_timed(
+                &out,
+                &Plan::of(files),
+                durability,
+                &mut Stopwatch::default(),
+            )
+        };
+        // `a` cannot be linked: it is copied. The tree replaced is the spare.
+        let copied = write(&[("a", "1"), ("b", "3")], Durability::Unsynced);
+        // The spare's `a` is not the output's, and cannot be replaced.
+        let given_up = write(&[("a", "1"), ("b", "4")], Durability::Unsynced);
+        let second = freeze(&out.join("a"));
+        // A spare is there, so the tree replaced is to be removed, and cannot be.
+        let left = write(&[("a", "1"), ("b", "5")], Durability::Synced);
+        let names = beside(dir.path());
+        // Let the test's directory be removed, whatever happened.
+        for (f, flags) in &frozen {
+            ioctl_setflags(f, *flags).unwrap();
+        }
+        assert_eq!(copied.unwrap(), Written::Replaced);
+        assert_eq!(given_up.unwrap(), Written::Replaced);
+        let second = second.unwrap();
+        assert_ne!(second, first);
+        let Ok(Written::ReplacedLeavingPrevious { at, .. }) = left else {
+            panic!("{left:?}");
+        };
+        assert_eq!(std::fs::metadata(at.join("a")).unwrap().ino(), second);
         assert_eq!(std::fs::read_to_string(out.join("a")).unwrap(), "1");
-        assert_ne!(std::fs::metadata(out.join("a")).unwrap().ino(), inode);
-        assert_eq!(std::fs::read_to_string(out.join("b")).unwrap(), "3");
+        assert_eq!(std::fs::read_to_string(out.join("b")).unwrap(), "5");
+        // The spare given up, with the first immutable file, and the tree that could
+        // not be removed are left for a later compile to remove.
+        let pid = std::process::id();
+        let (new, old) = (
+            format!(".out.orgc-new-{pid}"),
+            format!(".out.orgc-old-{pid}"),
+        );
+        assert_eq!(
+            names,
+            [new.as_str(), old.as_str(), ".out.orgc-spare", "out"]
+        );
+        assert_eq!(at, dir.path().join(&new));
+        let given_up = dir.path().join(&old);
+        eprintln!("DEBUG {:?} {:?}", beside(&given_up), beside(&at));
+        assert_eq!(std::fs::metadata(given_up.join("a")).unwrap().ino(), first);
     }
 
     #[cfg(unix)]
