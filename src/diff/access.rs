@@ -12,6 +12,7 @@ use crate::emit::Tree;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 pub const ACCESS_AUDIT: &str = "audit/access.json";
 
@@ -101,12 +102,12 @@ pub fn rank(level: &str) -> u8 {
 
 type Key<'a> = (Cow<'a, str>, Cow<'a, str>);
 
-/// The rows of a tree's access audit, by (principal, account), in file order. Hashed,
-/// not sorted: a large org has hundreds of thousands of keys, nearly all unchanged.
-fn rows(tree: &Tree) -> foldhash::HashMap<Key<'_>, Vec<Row<'_>>> {
+/// The rows of an access audit (a JSON array), by (principal, account), in file
+/// order. Hashed, not sorted: a large org has hundreds of thousands of keys, nearly
+/// all unchanged.
+fn rows(audit: Option<&[u8]>) -> foldhash::HashMap<Key<'_>, Vec<Row<'_>>> {
     let mut out: foldhash::HashMap<Key, Vec<Row>> = foldhash::HashMap::default();
-    let rows: Vec<Row> = tree
-        .get(ACCESS_AUDIT)
+    let rows: Vec<Row> = audit
         .and_then(|b| serde_json::from_slice(b).ok())
         .unwrap_or_default();
     for r in rows {
@@ -115,6 +116,92 @@ fn rows(tree: &Tree) -> foldhash::HashMap<Key<'_>, Vec<Row<'_>>> {
             .push(r);
     }
     out
+}
+
+/// Each account's rows in an access audit as orgc writes it — pretty JSON, every row
+/// an object of its own lines (`  {` … `  }`) that names its account on a line of
+/// its own, the rows of one account together — as (the account's line, the bytes
+/// from its first row's opening to its last row's closing). `None` for a file laid
+/// out otherwise, which is then read whole.
+fn account_segments(audit: &[u8]) -> Option<Vec<(&[u8], Range<usize>)>> {
+    let mut segments: Vec<(&[u8], Range<usize>)> = Vec::new();
+    let mut seen: foldhash::HashSet<&[u8]> = foldhash::HashSet::default();
+    // The row being read: where it opened, and its account once found.
+    let mut row: Option<(usize, Option<&[u8]>)> = None;
+    let mut start = 0;
+    for line in audit.split(|&b| b == b'\n') {
+        let end = start + line.len();
+        match (line, &mut row) {
+            (b"  {", None) => row = Some((start, None)),
+            (b"  }" | b"  },", Some((opened, account))) => {
+                let account = (*account)?;
+                let opened = *opened;
+                // The row's closing brace, not the comma after it.
+                let end = start + 3;
+                match segments.last_mut() {
+                    Some((last, range)) if *last == account => range.end = end,
+                    _ => {
+                        // An account's rows apart from each other.
+                        if !seen.insert(account) {
+                            return None;
+                        }
+                        segments.push((account, opened..end));
+                    }
+                }
+                row = None;
+            }
+            (_, Some((_, account))) if line.starts_with(b"    \"account\": ") => {
+                *account = Some(line);
+            }
+            (b"[" | b"]" | b"[]" | b"", None) => {}
+            (_, None) => return None,
+            (_, Some(_)) => {}
+        }
+        start = end + 1;
+    }
+    row.is_none().then_some(segments)
+}
+
+/// The rows of the accounts whose rows differ between two access audits, one JSON
+/// array for each side: the rows of every other account are the same on both sides,
+/// so they hold no change (a 1% change of a 5,000-account org's assignments changes
+/// the rows of one account in seven). `None` when an audit is not laid out as
+/// [`account_segments`] reads it.
+fn rows_that_differ(old: &[u8], new: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
+    let (a, b) = (account_segments(old)?, account_segments(new)?);
+    fn index<'a>(
+        segments: &[(&'a [u8], Range<usize>)],
+    ) -> foldhash::HashMap<&'a [u8], Range<usize>> {
+        segments.iter().map(|(k, r)| (*k, r.clone())).collect()
+    }
+    let (in_a, in_b) = (index(&a), index(&b));
+    let only = |from: &[u8],
+                segments: &[(&[u8], Range<usize>)],
+                other: &[u8],
+                in_other: &foldhash::HashMap<&[u8], Range<usize>>| {
+        let mut out = b"[".to_vec();
+        for (account, range) in segments {
+            let same = in_other
+                .get(account)
+                .is_some_and(|r| other.get(r.clone()) == from.get(range.clone()));
+            if same {
+                continue;
+            }
+            if out.len() > 1 {
+                out.push(b',');
+            }
+            out.extend_from_slice(from.get(range.clone()).unwrap_or_default());
+        }
+        out.push(b']');
+        out
+    };
+    Some((only(old, &a, new, &in_b), only(new, &b, old, &in_a)))
+}
+
+/// Whether the rows gathered by [`rows_that_differ`] read as rows (else the audits
+/// are read whole).
+fn is_json(rows: &[u8]) -> bool {
+    serde_json::from_slice::<Vec<serde::de::IgnoredAny>>(rows).is_ok()
 }
 
 /// The row with the highest level (the first, when several share it).
@@ -132,8 +219,19 @@ pub fn compare(
     old_guardrails: &[GuardrailState],
     new_guardrails: &[GuardrailState],
 ) -> (Vec<AccessChange>, Vec<PathChange>) {
-    let old_rows = rows(old);
-    let new_rows = rows(new);
+    let (old_audit, new_audit) = (
+        old.get(ACCESS_AUDIT).map(Vec::as_slice),
+        new.get(ACCESS_AUDIT).map(Vec::as_slice),
+    );
+    // Only the accounts whose rows differ are read, where the audits allow it.
+    let differing = old_audit
+        .zip(new_audit)
+        .and_then(|(a, b)| rows_that_differ(a, b))
+        .filter(|(a, b)| is_json(a) && is_json(b));
+    let (old_rows, new_rows) = match &differing {
+        Some((a, b)) => (rows(Some(a)), rows(Some(b))),
+        None => (rows(old_audit), rows(new_audit)),
+    };
     let guards = |account: &str| -> Vec<String> {
         let mut names: Vec<String> = old_guardrails
             .iter()
@@ -295,6 +393,73 @@ mod tests {
             }
         }
         assert_eq!(order, expected);
+    }
+
+    /// Rows as orgc writes the audit (pretty) and compact (which is read whole).
+    fn audits(rows: &[(&str, &str, &str, &str)]) -> (Tree, Tree) {
+        let rows: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|(p, a, level, via)| {
+                serde_json::json!({"principal": p, "account": a, "level": level,
+                    "via": [via], "because": ["x:Y"]})
+            })
+            .collect();
+        (
+            tree(&serde_json::to_string_pretty(&rows).unwrap()),
+            tree(&serde_json::to_string(&rows).unwrap()),
+        )
+    }
+
+    /// Only the accounts whose rows differ are read from audits laid out as orgc
+    /// writes them, and what is found is what reading them whole finds.
+    #[test]
+    fn only_the_accounts_whose_rows_differ_are_read() {
+        let old = [
+            ("group:a", "dev", "admin", "permission_set:A"),
+            ("group:b", "dev", "read", "permission_set:R"),
+            ("group:a", "prod", "read", "permission_set:R"),
+            ("group:b", "prod", "write", "permission_set:W"),
+            ("group:a", "test", "read", "permission_set:R"),
+        ];
+        let new = [
+            ("group:a", "dev", "admin", "permission_set:A"),
+            ("group:b", "dev", "read", "permission_set:R"),
+            ("group:a", "prod", "admin", "permission_set:A"),
+            ("group:b", "prod", "write", "permission_set:W2"),
+            ("group:c", "stage", "read", "permission_set:R"),
+        ];
+        let ((old_pretty, old_compact), (new_pretty, new_compact)) = (audits(&old), audits(&new));
+        let (a, b) = (&old_pretty[ACCESS_AUDIT], &new_pretty[ACCESS_AUDIT]);
+        let segments = account_segments(a).unwrap();
+        let accounts: Vec<&str> = segments
+            .iter()
+            .map(|(line, _)| std::str::from_utf8(line).unwrap().trim())
+            .collect();
+        assert_eq!(
+            accounts,
+            [
+                r#""account": "dev","#,
+                r#""account": "prod","#,
+                r#""account": "test","#
+            ]
+        );
+        let (a_rows, b_rows) = rows_that_differ(a, b).unwrap();
+        let accounts_of = |rows: &[u8]| -> Vec<String> {
+            let rows: Vec<serde_json::Value> = serde_json::from_slice(rows).unwrap();
+            rows.iter()
+                .map(|r| r["account"].as_str().unwrap().to_string())
+                .collect()
+        };
+        assert_eq!(accounts_of(&a_rows), ["prod", "prod", "test"]);
+        assert_eq!(accounts_of(&b_rows), ["prod", "prod", "stage"]);
+        let found = compare(&old_pretty, &new_pretty, &[], &[]);
+        assert_eq!(found, compare(&old_compact, &new_compact, &[], &[]));
+        assert_eq!(found.0.len(), 3);
+        assert_eq!(found.1.len(), 1);
+        // An account whose rows are apart is not read so.
+        let apart = [old[0], old[2], old[1]];
+        assert!(account_segments(&audits(&apart).0[ACCESS_AUDIT]).is_none());
+        assert!(account_segments(&old_compact[ACCESS_AUDIT]).is_none());
     }
 
     #[test]

@@ -24,7 +24,15 @@ pub struct FileDiff {
     pub diff: String,
 }
 
-pub fn compare(old: &Tree, new: &Tree, entities: &[EntityChange], context: usize) -> Vec<FileDiff> {
+/// The diffs of the files at the paths `taken` takes (the work is shared between
+/// threads by path).
+pub fn compare(
+    old: &Tree,
+    new: &Tree,
+    entities: &[EntityChange],
+    context: usize,
+    taken: &dyn Fn(&str) -> bool,
+) -> Vec<FileDiff> {
     let renames: BTreeMap<&str, &str> = entities
         .iter()
         .filter(|e| e.change == Change::Renamed)
@@ -36,7 +44,7 @@ pub fn compare(old: &Tree, new: &Tree, entities: &[EntityChange], context: usize
     paths.dedup();
     let mut out = Vec::new();
     for path in paths {
-        if path == MANIFEST || renamed_from.contains(&path.as_str()) {
+        if path == MANIFEST || renamed_from.contains(&path.as_str()) || !taken(path) {
             continue;
         }
         let (old_path, status) = match (renames.get(path.as_str()), old.get(path), new.get(path)) {
@@ -116,7 +124,7 @@ mod tests {
         .iter()
         .map(|(p, t)| (p.to_string(), t.as_bytes().to_vec()))
         .collect();
-        let files = compare(&old, &new, &[], 3);
+        let files = compare(&old, &new, &[], 3, &|_| true);
         let summary: Vec<(&str, Change, usize, usize)> = files
             .iter()
             .map(|f| (f.path.as_str(), f.status, f.added, f.removed))
