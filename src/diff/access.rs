@@ -103,19 +103,17 @@ pub fn rank(level: &str) -> u8 {
 type Key<'a> = (Cow<'a, str>, Cow<'a, str>);
 
 /// The rows of an access audit (a JSON array), by (principal, account), in file
-/// order. Hashed, not sorted: a large org has hundreds of thousands of keys, nearly
-/// all unchanged.
-fn rows(audit: Option<&[u8]>) -> foldhash::HashMap<Key<'_>, Vec<Row<'_>>> {
+/// order; `None` when it does not read as rows. Hashed, not sorted: a large org has
+/// hundreds of thousands of keys, nearly all unchanged.
+fn rows(audit: &[u8]) -> Option<foldhash::HashMap<Key<'_>, Vec<Row<'_>>>> {
     let mut out: foldhash::HashMap<Key, Vec<Row>> = foldhash::HashMap::default();
-    let rows: Vec<Row> = audit
-        .and_then(|b| serde_json::from_slice(b).ok())
-        .unwrap_or_default();
+    let rows: Vec<Row> = serde_json::from_slice(audit).ok()?;
     for r in rows {
         out.entry((r.principal.clone(), r.account.clone()))
             .or_default()
             .push(r);
     }
-    out
+    Some(out)
 }
 
 /// Each account's rows in an access audit as orgc writes it — pretty JSON, every row
@@ -198,12 +196,6 @@ fn rows_that_differ(old: &[u8], new: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
     Some((only(old, &a, new, &in_b), only(new, &b, old, &in_a)))
 }
 
-/// Whether the rows gathered by [`rows_that_differ`] read as rows (else the audits
-/// are read whole).
-fn is_json(rows: &[u8]) -> bool {
-    serde_json::from_slice::<Vec<serde::de::IgnoredAny>>(rows).is_ok()
-}
-
 /// The row with the highest level (the first, when several share it).
 fn top<'r, 'a>(rows: &'r [Row<'a>]) -> Option<&'r Row<'a>> {
     rows.iter().fold(None, |best: Option<&Row>, r| match best {
@@ -223,15 +215,21 @@ pub fn compare(
         old.get(ACCESS_AUDIT).map(Vec::as_slice),
         new.get(ACCESS_AUDIT).map(Vec::as_slice),
     );
-    // Only the accounts whose rows differ are read, where the audits allow it.
+    // Only the accounts whose rows differ are read, where the audits allow it;
+    // otherwise each audit whole (a side without one, or one that does not read,
+    // has no rows).
     let differing = old_audit
         .zip(new_audit)
-        .and_then(|(a, b)| rows_that_differ(a, b))
-        .filter(|(a, b)| is_json(a) && is_json(b));
-    let (old_rows, new_rows) = match &differing {
-        Some((a, b)) => (rows(Some(a)), rows(Some(b))),
-        None => (rows(old_audit), rows(new_audit)),
-    };
+        .and_then(|(a, b)| rows_that_differ(a, b));
+    let (old_rows, new_rows) = differing
+        .as_ref()
+        .and_then(|(a, b)| Some((rows(a)?, rows(b)?)))
+        .unwrap_or_else(|| {
+            (
+                old_audit.and_then(rows).unwrap_or_default(),
+                new_audit.and_then(rows).unwrap_or_default(),
+            )
+        });
     let guards = |account: &str| -> Vec<String> {
         let mut names: Vec<String> = old_guardrails
             .iter()

@@ -209,6 +209,17 @@ impl<'a> Plan<'a> {
         }
     }
 
+    /// A path that two files of the plan would be written to (the manifest is one
+    /// too), if there is one: a tree cannot hold both.
+    pub fn path_twice(&self) -> Option<&str> {
+        // In path order, so two files of one path are next to each other.
+        let paths = || self.files.iter().map(|(p, _)| p.as_str());
+        paths()
+            .zip(paths().skip(1))
+            .find_map(|(a, b)| (a == b).then_some(a))
+            .or_else(|| paths().find(|p| *p == MANIFEST))
+    }
+
     /// Every directory the files go in, with every directory above them, by path in
     /// order: a directory comes before the directories inside it.
     pub fn dirs(&self) -> std::collections::BTreeSet<&str> {

@@ -240,7 +240,7 @@ pub(super) struct Previous<'p> {
     pub root: PathBuf,
     /// Whether the tree may be exactly the plan, as far as the manifest's opening
     /// (tool, version, output format, the inputs' hash) and the tree's listing tell:
-    /// no entry the plan lacks, no path planned twice. When not, the new tree is
+    /// no entry the plan lacks. When not, the new tree is
     /// written at once (and the tree is not listed: a changed org needs no listing).
     pub may_be_current: bool,
     /// The directories of the plan that are real directories in the previous tree,
@@ -248,7 +248,7 @@ pub(super) struct Previous<'p> {
     /// directory would make files outside the tree look like the tree's.
     real_dirs: HashSet<&'p str>,
     /// Where the spare tree may be while this compile runs (its own place, and the
-    /// new tree's once taken over). A file of the previous tree with one other name
+    /// new tree's once taken over), where it is likelier first. A file of the previous tree with one other name
     /// is shared when that name is the same path there: the previous compile left
     /// the file in both trees ([`super::write`]).
     spare_at: Vec<PathBuf>,
@@ -284,12 +284,18 @@ impl<'p> Previous<'p> {
         let may_be_current = same_head && {
             let mut entries = BTreeMap::new();
             list(root, "", &mut entries)?;
-            let once = planned.windows(2).all(|w| w[0] != w[1]);
-            once && entries.len() == planned.len() + dirs.len()
+            // No path is planned twice ([`Plan::path_twice`], checked before).
+            entries.len() == planned.len() + dirs.len()
                 && entries.keys().all(|k| {
                     planned.binary_search(&k.as_str()).is_ok() || dirs.contains(k.as_str())
                 })
         };
+        let mut spare_at = spare_at;
+        if !may_be_current {
+            // The writer takes the spare before it compares any file: look where it
+            // will be first (one failed lookup per file otherwise).
+            spare_at.reverse();
+        }
         Ok(Previous {
             root: root.to_path_buf(),
             may_be_current,
@@ -309,8 +315,8 @@ impl<'p> Previous<'p> {
         }
         let old = OldFile::open(&self.root.join(rel))?;
         let shared_with_spare = || {
-            // The spare is looked for where it was first: it is renamed into the new
-            // tree's place at most once, so one of the two looks finds it.
+            // The spare is renamed into the new tree's place at most once, and before
+            // any look where that place comes first: one of the two looks finds it.
             self.spare_at
                 .iter()
                 .any(|at| identity_at(&at.join(rel)).is_some_and(|id| old.identity == Some(id)))

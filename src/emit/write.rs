@@ -91,16 +91,11 @@ pub fn write_tree_timed(
     // removed.
     let _ = remove_if_exists(&retired);
     sweep_abandoned(&parent, &base, pid);
-    if let Some(twice) = plan
-        .files()
-        .map(|(p, _)| p)
-        .collect::<Vec<_>>()
-        .windows(2)
-        .find(|w| w[0] == w[1])
-    {
+    // Before anything is written: filling the spare replaces the files it holds, so
+    // a second file for one path would silently replace the first.
+    if let Some(twice) = plan.path_twice() {
         return Err(std::io::Error::other(format!(
-            "two output files have the same path `{}`",
-            twice[0]
+            "two output files have the same path `{twice}`"
         )));
     }
 
@@ -132,10 +127,7 @@ pub fn write_tree_timed(
         // replaced): it is given up (removed, or where it cannot be, left for a
         // later compile to remove), and the tree written once more into a fresh
         // directory.
-        if remove_if_exists(&staging).is_err() {
-            std::fs::rename(&staging, &retired)?;
-            let _ = remove_if_exists(&retired);
-        }
+        give_up(&staging, &retired)?;
         filled = fill(&staging, plan, &dirs, durability, previous.as_ref(), None);
     }
     let written = match filled {
@@ -224,6 +216,16 @@ fn remove_if_exists(p: &Path) -> std::io::Result<()> {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
         _ => Ok(()),
     }
+}
+
+/// Clear `dir` of a spare given up: removed, or where something in it cannot be,
+/// moved to `aside` (a temporary of this compile, which a later one removes).
+fn give_up(dir: &Path, aside: &Path) -> std::io::Result<()> {
+    if remove_if_exists(dir).is_err() {
+        std::fs::rename(dir, aside)?;
+        let _ = remove_if_exists(aside);
+    }
+    Ok(())
 }
 
 /// Keep the tree just replaced as the spare, for the next compile to fill; false
@@ -381,10 +383,7 @@ fn prepare(
             }
             // A spare that cannot be made ready (an entry that cannot be removed)
             // is given up, and a fresh directory made.
-            if remove_if_exists(dir).is_err() {
-                std::fs::rename(dir, aside)?;
-                let _ = remove_if_exists(aside);
-            }
+            give_up(dir, aside)?;
         } else if std::fs::symlink_metadata(at).is_ok_and(|m| !m.is_dir()) {
             // Not a tree of ours (a file, a link): it would keep every later spare
             // out.
@@ -689,6 +688,14 @@ mod tests {
         );
         assert_eq!(std::fs::read_to_string(out.join("a")).unwrap(), "1");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        // With a spare to fill (whose files are replaced, not created anew), and a
+        // file at the manifest's path.
+        write_tree(&out, &Plan::of(&[("a", "2")]), Durability::Unsynced).unwrap();
+        let manifest = std::fs::read(out.join(MANIFEST)).unwrap();
+        let clash = Plan::of(&[("a", "3"), (MANIFEST, "x")]);
+        assert!(write_tree(&out, &clash, Durability::Unsynced).is_err());
+        assert_eq!(std::fs::read_to_string(out.join("a")).unwrap(), "2");
+        assert_eq!(std::fs::read(out.join(MANIFEST)).unwrap(), manifest);
     }
 
     #[cfg(unix)]
