@@ -265,21 +265,14 @@ fn details(kind: EntityKind, old: &[u8], new: &[u8]) -> Vec<Detail> {
 /// list with the same layout and field order. `None` when the file is not of that
 /// shape, for [`walk`] to compare.
 fn list_details(old: &[u8], new: &[u8]) -> Option<Vec<Detail>> {
-    type Lists<'a> = std::collections::BTreeMap<String, Vec<&'a serde_json::value::RawValue>>;
-    let (a, b): (Lists, Lists) = (
-        serde_json::from_slice(old).ok()?,
-        serde_json::from_slice(new).ok()?,
-    );
+    let (a, b) = (lists(old)?, lists(new)?);
     if !a.keys().eq(b.keys()) {
         return None;
     }
     let mut out = Vec::new();
-    fn text<'r>(r: &&'r serde_json::value::RawValue) -> &'r str {
-        r.get()
-    }
-    let parse = |r: &serde_json::value::RawValue| serde_json::from_str::<Value>(r.get()).ok();
+    let parse = |r: &str| serde_json::from_str::<Value>(r).ok();
     for ((key, a), b) in a.iter().zip(b.values()) {
-        if a.iter().map(text).eq(b.iter().map(text)) {
+        if a == b {
             continue;
         }
         // As `walk` does only when no key names the items: the first item of a
@@ -293,11 +286,81 @@ fn list_details(old: &[u8], new: &[u8]) -> Option<Vec<Detail>> {
                 return None;
             }
         }
-        let (gone, rest) = unpaired(a, b, text);
+        let (gone, rest) = unpaired(a, b, |t| *t);
         let details = gone_and_added(key, &gone, &rest, |r| parse(r).map(|v| describe(&v)));
         out.extend(details?);
     }
     Some(out)
+}
+
+/// A file that is an object of lists, as each list's items' texts by key: read from
+/// the layout orgc writes when it has it ([`laid_out_lists`]), else parsed. `None`
+/// when the file is not an object of lists.
+fn lists(text: &[u8]) -> Option<Lists<'_>> {
+    if let Some(lists) = laid_out_lists(text) {
+        return Some(lists);
+    }
+    let raw: std::collections::BTreeMap<String, Vec<&serde_json::value::RawValue>> =
+        serde_json::from_slice(text).ok()?;
+    Some(
+        raw.into_iter()
+            .map(|(k, items)| (k, items.into_iter().map(|r| r.get()).collect()))
+            .collect(),
+    )
+}
+
+type Lists<'a> = std::collections::BTreeMap<String, Vec<&'a str>>;
+
+/// An object of lists of objects as serde_json pretty-prints it (two spaces a
+/// level), read by its lines without parsing the items: each item runs from a line
+/// `    {` to the next line `    }` (its own lines are indented deeper), and its text
+/// is exactly what a parser would borrow for it. The items whose texts differ are
+/// parsed later, which checks them; the others are the same on both sides. `None`
+/// for any other layout, which is then parsed.
+fn laid_out_lists(text: &[u8]) -> Option<Lists<'_>> {
+    let text = std::str::from_utf8(text).ok()?;
+    let body = text.strip_prefix("{\n")?;
+    let body = body
+        .strip_suffix("\n}\n")
+        .or_else(|| body.strip_suffix("\n}"))?;
+    let mut lists = Lists::new();
+    let mut lines = body.split('\n');
+    let mut at = 2;
+    while let Some(line) = lines.next() {
+        at += line.len() + 1;
+        let open = line
+            .strip_prefix("  ")?
+            .strip_suffix(',')
+            .unwrap_or(line.get(2..)?);
+        let (key, list) = open.split_once(": ")?;
+        let key: String = serde_json::from_str(key).ok()?;
+        let items = lists.entry(key).or_default();
+        if !items.is_empty() {
+            return None;
+        }
+        match list {
+            "[]" => continue,
+            "[" => {}
+            _ => return None,
+        }
+        let mut item: Option<usize> = None;
+        loop {
+            let line = lines.next()?;
+            let line_start = at;
+            at += line.len() + 1;
+            match (line, item) {
+                ("    {", None) => item = Some(line_start + 4),
+                ("    }" | "    },", Some(from)) => {
+                    items.push(text.get(from..line_start + 5)?);
+                    item = None;
+                }
+                ("  ]" | "  ],", None) => break,
+                (_, Some(_)) if line.starts_with("      ") => {}
+                _ => return None,
+            }
+        }
+    }
+    Some(lists)
 }
 
 /// What is left of two lists once equal items (by `key`) are paired off: the items
@@ -939,6 +1002,23 @@ mod tests {
         assert_eq!(by_values.len(), 4);
         assert_eq!(list_details(&old, &new), Some(by_values));
         assert_eq!(list_details(&old, &old), Some(Vec::new()));
+        // Read by their layout, the items are the texts a parser finds.
+        fn parsed(t: &[u8]) -> Lists<'_> {
+            let raw: std::collections::BTreeMap<String, Vec<&serde_json::value::RawValue>> =
+                serde_json::from_slice(t).unwrap();
+            raw.into_iter()
+                .map(|(k, v)| (k, v.into_iter().map(|r| r.get()).collect()))
+                .collect()
+        }
+        assert_eq!(laid_out_lists(&new), Some(parsed(&new)));
+        // Laid out otherwise, they are parsed, and found the same.
+        let compact =
+            |t: &[u8]| serde_json::to_vec(&serde_json::from_slice::<Value>(t).unwrap()).unwrap();
+        assert_eq!(laid_out_lists(&compact(&new)), None);
+        assert_eq!(
+            list_details(&compact(&old), &compact(&new)),
+            list_details(&old, &new)
+        );
         // Items a key names are matched by it, as `walk` does.
         let named = |v: &str| {
             serde_json::to_vec_pretty(&json!({"Tags": [{"Name": "x", "Value": v}]})).unwrap()

@@ -3,9 +3,10 @@
 //! renamed entity is one diff from its old path to its new one.
 
 use super::entities::{Change, EntityChange};
+use super::unified::{Unified, unified};
 use crate::emit::Tree;
 use serde::Serialize;
-use similar::{Algorithm, ChangeTag, TextDiff};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 pub const MANIFEST: &str = "manifest.json";
@@ -22,6 +23,16 @@ pub struct FileDiff {
     /// The unified diff, with `a/` and `b/` headers (`/dev/null` for a side that
     /// has no such file).
     pub diff: String,
+}
+
+/// A file's text: valid UTF-8 as it is (orgc writes nothing else), anything else
+/// with its invalid bytes replaced.
+fn text(bytes: Option<&Vec<u8>>) -> Cow<'_, str> {
+    let Some(bytes) = bytes else {
+        return Cow::Borrowed("");
+    };
+    // `from_utf8` checks a word at a time; `from_utf8_lossy` only when it fails.
+    std::str::from_utf8(bytes).map_or_else(|_| String::from_utf8_lossy(bytes), Cow::Borrowed)
 }
 
 /// The diffs of the files at the paths `taken` takes (the work is shared between
@@ -54,10 +65,6 @@ pub fn compare(
             (None, None, Some(_)) => (None, Change::Added),
             _ => continue,
         };
-        let before = old
-            .get(old_path.unwrap_or(path))
-            .map(|b| String::from_utf8_lossy(b));
-        let after = new.get(path).map(|b| String::from_utf8_lossy(b));
         let a_name = match status {
             Change::Added => "/dev/null".to_string(),
             _ => format!("a/{}", old_path.unwrap_or(path)),
@@ -66,26 +73,17 @@ pub fn compare(
             Change::Removed => "/dev/null".to_string(),
             _ => format!("b/{path}"),
         };
-        let (a, b) = (
-            before.as_deref().unwrap_or(""),
-            after.as_deref().unwrap_or(""),
+        let Unified {
+            added,
+            removed,
+            mut text,
+        } = unified(
+            &text(old.get(old_path.unwrap_or(path))),
+            &text(new.get(path)),
+            context,
+            &a_name,
+            &b_name,
         );
-        let diff = TextDiff::configure()
-            .algorithm(Algorithm::Patience)
-            .diff_lines(a, b);
-        let (mut added, mut removed) = (0, 0);
-        for change in diff.iter_all_changes() {
-            match change.tag() {
-                ChangeTag::Insert => added += 1,
-                ChangeTag::Delete => removed += 1,
-                ChangeTag::Equal => {}
-            }
-        }
-        let mut text = diff
-            .unified_diff()
-            .context_radius(context)
-            .header(&a_name, &b_name)
-            .to_string();
         if text.is_empty() {
             // A pure rename: the header alone says it.
             text = format!("--- {a_name}\n+++ {b_name}\n");

@@ -16,6 +16,7 @@ pub mod guardrails;
 pub mod network;
 pub mod render;
 pub mod trust;
+pub mod unified;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::emit::{self, Tree};
