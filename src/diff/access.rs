@@ -64,7 +64,9 @@ pub struct AccessChange {
     pub unverified: bool,
     /// A gain of `admin`.
     pub admin: bool,
-    /// Guardrails (`deny_access`, `require_*`) that select the account, on either side.
+    /// Guardrails, on either side, that guard this access: `require_*` guardrails
+    /// that select the account, and `deny_access` guardrails that select it and do
+    /// not except the principal.
     pub guarded_by: Vec<String>,
     /// A gain of admin, or of anything on a guarded account.
     pub risky: bool,
@@ -230,11 +232,11 @@ pub fn compare(
                 new_audit.and_then(rows).unwrap_or_default(),
             )
         });
-    let guards = |account: &str| -> Vec<String> {
+    let guards = |principal: &str, account: &str| -> Vec<String> {
         let mut names: Vec<String> = old_guardrails
             .iter()
             .chain(new_guardrails)
-            .filter(|g| g.protects.iter().any(|a| a == account))
+            .filter(|g| g.guards(principal, account))
             .map(|g| g.name.clone())
             .collect();
         names.sort();
@@ -274,7 +276,7 @@ pub fn compare(
         };
         let gain = matches!(change, AccessChangeKind::Gained | AccessChangeKind::Raised);
         let admin = gain && n.is_some_and(|r| r.level == "admin");
-        let guarded_by = guards(&key.1);
+        let guarded_by = guards(&key.0, &key.1);
         changes.push(AccessChange {
             principal: key.0.to_string(),
             account: key.1.to_string(),
@@ -356,6 +358,7 @@ mod tests {
             rule: String::new(),
             protects: vec![account.to_string()],
             failure: None,
+            except: Vec::new(),
         }
     }
 
@@ -458,6 +461,43 @@ mod tests {
         let apart = [old[0], old[2], old[1]];
         assert!(account_segments(&audits(&apart).0[ACCESS_AUDIT]).is_none());
         assert!(account_segments(&old_compact[ACCESS_AUDIT]).is_none());
+    }
+
+    /// A `deny_access` guardrail guards the access of every principal it does not
+    /// except, at any level.
+    #[test]
+    fn deny_access_guards_all_but_the_principals_it_excepts() {
+        let old = tree("[]");
+        let new = tree(
+            r#"[{"principal":"group:ops","account":"prod","level":"admin","via":["x"]},
+                {"principal":"group:dev","account":"prod","level":"read","via":["x"]},
+                {"principal":"group:qa","account":"prod","level":"write","via":["x"]},
+                {"principal":"group:qa","account":"test","level":"write","via":["x"]}]"#,
+        );
+        let deny = GuardrailState {
+            except: vec!["group:ops".to_string()],
+            ..guard("only-ops-write-prod", "prod")
+        };
+        let (changes, _) = compare(&old, &new, &[], &[deny, guard("required", "test")]);
+        let guarded: Vec<(&str, &str, Vec<String>)> = changes
+            .iter()
+            .map(|c| {
+                (
+                    c.principal.as_str(),
+                    c.account.as_str(),
+                    c.guarded_by.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(guarded.len(), 4);
+        for (principal, account, by) in guarded {
+            let expected: &[&str] = match (principal, account) {
+                ("group:qa" | "group:dev", "prod") => &["only-ops-write-prod"],
+                ("group:qa", "test") => &["required"],
+                _ => &[],
+            };
+            assert_eq!(by, expected, "{principal} on {account}");
+        }
     }
 
     #[test]

@@ -15,6 +15,20 @@ pub struct GuardrailState {
     pub protects: Vec<String>,
     /// Its failure message, when it fails.
     pub failure: Option<String>,
+    /// For `deny_access`, the principals it excepts, named as the access audit names
+    /// them: the org allows them any access on the accounts it protects.
+    #[serde(skip)]
+    pub except: Vec<String>,
+}
+
+impl GuardrailState {
+    /// Whether the guardrail guards `principal`'s access to `account`: it protects
+    /// the account and does not except the principal. Any level counts: on an
+    /// account a guardrail protects, even a grant below the level it forbids
+    /// deserves a careful review.
+    pub fn guards(&self, principal: &str, account: &str) -> bool {
+        self.protects.iter().any(|a| a == account) && !self.except.iter().any(|e| e == principal)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -95,6 +109,7 @@ mod tests {
             rule: rule.to_string(),
             protects: Vec::new(),
             failure: failure.map(str::to_string),
+            except: Vec::new(),
         }
     }
 

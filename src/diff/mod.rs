@@ -298,7 +298,7 @@ fn guardrail_states(model: &Model, failures: &[&Diagnostic]) -> Vec<GuardrailSta
         .guardrails
         .iter()
         .map(|g| {
-            let (rule, protects) = match &g.rule {
+            let (rule, protects, except) = match &g.rule {
                 GuardrailRule::DenyNetwork { from, to, via } => (
                     format!(
                         "deny_network from [{}] to [{}] via [{}]",
@@ -306,6 +306,7 @@ fn guardrail_states(model: &Model, failures: &[&Diagnostic]) -> Vec<GuardrailSta
                         names(to).join(", "),
                         spokes(via).join(", ")
                     ),
+                    Vec::new(),
                     Vec::new(),
                 ),
                 GuardrailRule::RequireNetwork { from, to, via } => {
@@ -321,6 +322,7 @@ fn guardrail_states(model: &Model, failures: &[&Diagnostic]) -> Vec<GuardrailSta
                             spokes(via).join(", ")
                         ),
                         protects,
+                        Vec::new(),
                     )
                 }
                 GuardrailRule::DenyAccess { to, level, except } => {
@@ -329,18 +331,17 @@ fn guardrail_states(model: &Model, failures: &[&Diagnostic]) -> Vec<GuardrailSta
                         .map(|p| crate::access::principal_name(model, p))
                         .collect();
                     except.sort();
-                    (
-                        format!(
-                            "deny_access to [{}] level {} except [{}]",
-                            names(to).join(", "),
-                            level.as_str(),
-                            except.join(", ")
-                        ),
-                        names(to),
-                    )
+                    let rule = format!(
+                        "deny_access to [{}] level {} except [{}]",
+                        names(to).join(", "),
+                        level.as_str(),
+                        except.join(", ")
+                    );
+                    (rule, names(to), except)
                 }
                 GuardrailRule::InternetIngress { only } => (
                     format!("internet_ingress only [{}]", names(only).join(", ")),
+                    Vec::new(),
                     Vec::new(),
                 ),
             };
@@ -364,6 +365,7 @@ fn guardrail_states(model: &Model, failures: &[&Diagnostic]) -> Vec<GuardrailSta
                 rule,
                 protects,
                 failure,
+                except,
             }
         })
         .collect();
