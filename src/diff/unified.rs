@@ -2,13 +2,16 @@
 //! millions of lines that the largest orgs' assignments file and access audit are.
 //!
 //! A text is diffed line by line (patience), except a large one laid out in records,
-//! as every pretty-printed JSON list is. That one is first cut into segments, each
-//! ending at a line indented no deeper than its records (an item's closing brace),
-//! and the two sequences of segments are diffed; then only the runs of segments that
-//! differ are diffed line by line. Every line outside those runs is the same on both
-//! sides, so the result is a true diff. It costs a pass over the bytes plus the lines
-//! that changed, where diffing every line hashed each of millions of lines, and most
-//! of the time of a `diff` of a large org went there.
+//! as every pretty-printed JSON list is. Its segments end at each line indented no
+//! deeper than its records (an item's closing brace). Both texts are walked side by
+//! side: where they are the same they are compared a block at a time and only their
+//! line breaks counted; where they part, the walk looks segment by segment for the
+//! nearest point where they are the same again, and only the segments in between are
+//! diffed line by line. Every line outside those runs is the same on both sides, so
+//! the result is a true diff. It costs a pass over the bytes plus the lines that
+//! changed, where diffing every line hashed each of millions of lines, and most of
+//! the time of a `diff` of a large org went there. Texts too far apart for the walk
+//! are diffed as sequences of segments, then by lines within the runs that differ.
 
 use similar::{Algorithm, DiffOp, DiffTag, DiffableStr, capture_diff_slices, group_diff_ops};
 use std::fmt::Write as _;
@@ -101,6 +104,11 @@ fn indent(line: &str) -> usize {
 /// the walk of [`walked_ops`] to find it; past that it diffs the rest by segments.
 const RESUMES_WITHIN: usize = 4096;
 
+/// How many places all the searches of one walk may try before it diffs the rest
+/// by segments: each search tries up to half the square of how far apart the texts
+/// are, and many changes each nearly [`RESUMES_WITHIN`] long would add up.
+const SEARCH_BUDGET: usize = 1 << 26;
+
 /// How many segments must be the same on both sides for the texts to be the same
 /// again there (a lone `{` is the same everywhere).
 const RESUMED_FOR: usize = 3;
@@ -118,6 +126,7 @@ fn walked_ops<'a>(
     let mut ops = Vec::new();
     let (mut a, mut b) = ((0, 0), (0, 0));
     let (mut a_marks, mut b_marks) = (Vec::new(), Vec::new());
+    let mut budget = SEARCH_BUDGET;
     loop {
         a_marks.push(a);
         b_marks.push(b);
@@ -150,7 +159,7 @@ fn walked_ops<'a>(
             break;
         }
         let (x, y) = (&old[a.1..], &new[b.1..]);
-        let Some((x_end, y_end)) = resumption(x, y, level) else {
+        let Some((x_end, y_end)) = resumption(x, y, level, &mut budget) else {
             // Too far apart: the rest, by segments.
             let (sa, sb) = (Segments::of(x, level), Segments::of(y, level));
             for op in segmented_ops(&sa, &sb) {
@@ -203,11 +212,13 @@ fn last_segment_end(text: &[u8], level: usize) -> usize {
 
 /// Where two texts that differ in their first segments are the same again: the
 /// lengths of the segments before that point on each side, the fewest in all (or
-/// both ends). `None` when that is more than [`RESUMES_WITHIN`] segments away.
-fn resumption(a: &str, b: &str, level: usize) -> Option<(usize, usize)> {
+/// both ends). `None` when that is more than [`RESUMES_WITHIN`] segments away, or
+/// when `budget` (places tried, counted down) runs out first.
+fn resumption(a: &str, b: &str, level: usize, budget: &mut usize) -> Option<(usize, usize)> {
     let (mut a, mut b) = (Lazy::new(a, level), Lazy::new(b, level));
     for apart in 1..=RESUMES_WITHIN {
         for x in 0..=apart {
+            *budget = budget.checked_sub(1)?;
             let y = apart - x;
             let resumes = (0..RESUMED_FOR)
                 .map(|t| (a.get(x + t), b.get(y + t)))
@@ -357,7 +368,8 @@ impl std::hash::Hash for Segment<'_> {
 }
 
 /// The line-by-line ops of two segmented texts: segments diffed first, then the
-/// lines of each run of segments that differ.
+/// lines of each run of segments that differ (for texts the walk of [`walked_ops`]
+/// found too far apart).
 fn segmented_ops(a: &Segments<'_>, b: &Segments<'_>) -> Vec<DiffOp> {
     let mut ops = Vec::new();
     for op in capture_diff_slices(Algorithm::Patience, &a.segments, &b.segments) {
@@ -722,7 +734,19 @@ mod tests {
             .nth(1_000)
             .map_or(0, |(i, _)| i + 1);
         let new = format!("{}{block}{}", &changed[..at], &changed[at..]);
-        assert!(resumption(&old[at..], &new[at..], 2).is_none());
+        assert!(resumption(&old[at..], &new[at..], 2, &mut SEARCH_BUDGET.clone()).is_none());
+        // Three records (six segments) apart: found, unless the budget runs out first.
+        let fewer = records(n, &[], &[1_001, 1_002, 1_003], &[]);
+        let from = old
+            .match_indices("\n  {\n")
+            .nth(1_001)
+            .map_or(0, |(i, _)| i + 1);
+        let found = resumption(&old[from..], &fewer[from..], 2, &mut SEARCH_BUDGET.clone());
+        assert_eq!(
+            found.map(|(x, y)| (old[from..from + x].lines().count(), y)),
+            Some((21, 0))
+        );
+        assert!(resumption(&old[from..], &fewer[from..], 2, &mut 10).is_none());
         let ours = unified(&old, &new, 3, "a/x", "b/x");
         assert_eq!(apply(&old, &ours.text), new);
         assert_eq!((ours.added, ours.removed), (1 + 2_100 * 5, 1));
