@@ -297,9 +297,11 @@ fn list_details(old: &[u8], new: &[u8]) -> Option<Vec<Detail>> {
 /// the layout orgc writes when it has it ([`laid_out_lists`]), else parsed. `None`
 /// when the file is not an object of lists.
 fn lists(text: &[u8]) -> Option<Lists<'_>> {
-    if let Some(lists) = laid_out_lists(text) {
-        return Some(lists);
-    }
+    laid_out_lists(text).or_else(|| parsed_lists(text))
+}
+
+/// [`lists`] by parsing the file, each item borrowed as its raw JSON text.
+fn parsed_lists(text: &[u8]) -> Option<Lists<'_>> {
     let raw: std::collections::BTreeMap<String, Vec<&serde_json::value::RawValue>> =
         serde_json::from_slice(text).ok()?;
     Some(
@@ -328,10 +330,8 @@ fn laid_out_lists(text: &[u8]) -> Option<Lists<'_>> {
     let mut at = 2;
     while let Some(line) = lines.next() {
         at += line.len() + 1;
-        let open = line
-            .strip_prefix("  ")?
-            .strip_suffix(',')
-            .unwrap_or(line.get(2..)?);
+        let open = line.strip_prefix("  ")?;
+        let open = open.strip_suffix(',').unwrap_or(open);
         let (key, list) = open.split_once(": ")?;
         let key: String = serde_json::from_str(key).ok()?;
         let items = lists.entry(key).or_default();
@@ -1003,14 +1003,8 @@ mod tests {
         assert_eq!(list_details(&old, &new), Some(by_values));
         assert_eq!(list_details(&old, &old), Some(Vec::new()));
         // Read by their layout, the items are the texts a parser finds.
-        fn parsed(t: &[u8]) -> Lists<'_> {
-            let raw: std::collections::BTreeMap<String, Vec<&serde_json::value::RawValue>> =
-                serde_json::from_slice(t).unwrap();
-            raw.into_iter()
-                .map(|(k, v)| (k, v.into_iter().map(|r| r.get()).collect()))
-                .collect()
-        }
-        assert_eq!(laid_out_lists(&new), Some(parsed(&new)));
+        assert!(laid_out_lists(&new).is_some());
+        assert_eq!(laid_out_lists(&new), parsed_lists(&new));
         // Laid out otherwise, they are parsed, and found the same.
         let compact =
             |t: &[u8]| serde_json::to_vec(&serde_json::from_slice::<Value>(t).unwrap()).unwrap();

@@ -10,8 +10,8 @@
 //! diffed line by line. Every line outside those runs is the same on both sides, so
 //! the result is a true diff. It costs a pass over the bytes plus the lines that
 //! changed, where diffing every line hashed each of millions of lines, and most of
-//! the time of a `diff` of a large org went there. Texts too far apart for the walk
-//! are diffed as sequences of segments, then by lines within the runs that differ.
+//! the time of a `diff` of a large org went there. Past a change too long for the walk
+//! to find its end, the rest is diffed line by line, as a small text is.
 
 use similar::{Algorithm, DiffOp, DiffTag, DiffableStr, capture_diff_slices, group_diff_ops};
 use std::fmt::Write as _;
@@ -38,7 +38,7 @@ const SAMPLED_LINES: usize = 20_000;
 pub fn unified(old: &str, new: &str, context: usize, old_name: &str, new_name: &str) -> Unified {
     let (ops, old_lines, new_lines) = match segment_level(old, new) {
         Some(level) => {
-            let (ops, a, b) = walked_ops(old, new, level);
+            let (ops, a, b) = walked_ops(old, new, level, SEARCH_BUDGET);
             (ops, Lines::Marked(a), Lines::Marked(b))
         }
         None => {
@@ -48,9 +48,9 @@ pub fn unified(old: &str, new: &str, context: usize, old_name: &str, new_name: &
         }
     };
     let (mut added, mut removed) = (0, 0);
-    for op in &ops {
-        added += op.new_range().len() * usize::from(op.tag() != DiffTag::Equal);
-        removed += op.old_range().len() * usize::from(op.tag() != DiffTag::Equal);
+    for op in ops.iter().filter(|op| op.tag() != DiffTag::Equal) {
+        added += op.new_range().len();
+        removed += op.old_range().len();
     }
     let text = render(ops, &old_lines, &new_lines, context, old_name, new_name);
     Unified {
@@ -78,7 +78,7 @@ fn segment_level(old: &str, new: &str) -> Option<usize> {
     let mut sampled = 0;
     for text in [old, new] {
         for line in text.split_terminator('\n').take(SAMPLED_LINES) {
-            at_most[indent(line).min(DEEPEST)] += 1;
+            at_most[indent(line.as_bytes()).min(DEEPEST)] += 1;
             sampled += 1;
         }
     }
@@ -96,16 +96,17 @@ fn segment_level(old: &str, new: &str) -> Option<usize> {
     level
 }
 
-fn indent(line: &str) -> usize {
-    line.bytes().take_while(|&b| b == b' ').count()
+/// How many spaces a line starts with.
+fn indent(line: &[u8]) -> usize {
+    line.iter().take_while(|&&b| b == b' ').count()
 }
 
 /// How far apart, in segments, two texts may be before they are the same again for
-/// the walk of [`walked_ops`] to find it; past that it diffs the rest by segments.
+/// the walk of [`walked_ops`] to find it; past that it diffs the rest line by line.
 const RESUMES_WITHIN: usize = 4096;
 
 /// How many places all the searches of one walk may try before it diffs the rest
-/// by segments: each search tries up to half the square of how far apart the texts
+/// line by line: each search tries up to half the square of how far apart the texts
 /// are, and many changes each nearly [`RESUMES_WITHIN`] long would add up.
 const SEARCH_BUDGET: usize = 1 << 26;
 
@@ -116,20 +117,21 @@ const RESUMED_FOR: usize = 3;
 /// The line-by-line ops of two large texts laid out in records, found by walking
 /// them side by side. Where they are the same, they are compared a word at a time
 /// and only their line breaks counted. Where they differ, the nearest point where
-/// they are the same again is looked for segment by segment, and the segments
-/// between are diffed line by line. The texts' marks are where each op starts.
+/// they are the same again is looked for segment by segment (`budget` places in all
+/// the searches), and the segments between are diffed line by line; past
+/// [`RESUMES_WITHIN`] segments, or once the budget is spent, the rest of both texts
+/// is. The texts' marks are where each op starts.
 fn walked_ops<'a>(
     old: &'a str,
     new: &'a str,
     level: usize,
+    mut budget: usize,
 ) -> (Vec<DiffOp>, Marked<'a>, Marked<'a>) {
     let mut ops = Vec::new();
+    // Where the walk is on each side, as (line, byte).
     let (mut a, mut b) = ((0, 0), (0, 0));
     let (mut a_marks, mut b_marks) = (Vec::new(), Vec::new());
-    let mut budget = SEARCH_BUDGET;
     loop {
-        a_marks.push(a);
-        b_marks.push(b);
         let same = common_prefix(&old.as_bytes()[a.1..], &new.as_bytes()[b.1..]);
         let equal = if a.1 + same == old.len() && b.1 + same == new.len() {
             same
@@ -142,6 +144,8 @@ fn walked_ops<'a>(
                 .filter(|&&c| c == b'\n')
                 .count()
                 + usize::from(a.1 + equal == old.len() && !old.ends_with('\n'));
+            a_marks.push(a);
+            b_marks.push(b);
             push(
                 &mut ops,
                 DiffOp::Equal {
@@ -152,32 +156,40 @@ fn walked_ops<'a>(
             );
             a = (a.0 + len, a.1 + equal);
             b = (b.0 + len, b.1 + equal);
-            a_marks.push(a);
-            b_marks.push(b);
         }
         if a.1 == old.len() && b.1 == new.len() {
             break;
         }
         let (x, y) = (&old[a.1..], &new[b.1..]);
-        let Some((x_end, y_end)) = resumption(x, y, level, &mut budget) else {
-            // Too far apart: the rest, by segments.
-            let (sa, sb) = (Segments::of(x, level), Segments::of(y, level));
-            for op in segmented_ops(&sa, &sb) {
-                push(&mut ops, shifted(op, a.0, b.0));
-            }
-            a_marks.extend(sa.marks.iter().map(|m| (a.0 + m.0, a.1 + m.1)));
-            b_marks.extend(sb.marks.iter().map(|m| (b.0 + m.0, b.1 + m.1)));
-            break;
-        };
+        let (x_end, y_end) = resumption(x, y, level, &mut budget).unwrap_or((x.len(), y.len()));
         let (x, y) = (x[..x_end].tokenize_lines(), y[..y_end].tokenize_lines());
+        let (x_at, y_at) = (line_starts(&x), line_starts(&y));
         for op in capture_diff_slices(Algorithm::Patience, &x, &y) {
+            let (o, n) = (op.old_range().start, op.new_range().start);
+            a_marks.push((a.0 + o, a.1 + x_at[o]));
+            b_marks.push((b.0 + n, b.1 + y_at[n]));
             push(&mut ops, shifted(op, a.0, b.0));
         }
         a = (a.0 + x.len(), a.1 + x_end);
         b = (b.0 + y.len(), b.1 + y_end);
     }
+    a_marks.push(a);
+    b_marks.push(b);
     let marked = |text, marks| Marked { text, marks };
     (ops, marked(old, a_marks), marked(new, b_marks))
+}
+
+/// Where each of `lines` starts in the text they were cut from, and where the last
+/// ends.
+fn line_starts(lines: &[&str]) -> Vec<usize> {
+    let mut at = 0;
+    let mut starts = Vec::with_capacity(lines.len() + 1);
+    starts.push(0);
+    for l in lines {
+        at += l.len();
+        starts.push(at);
+    }
+    starts
 }
 
 /// The length of the longest common prefix of two byte strings, compared a block at
@@ -202,7 +214,7 @@ fn last_segment_end(text: &[u8], level: usize) -> usize {
     let mut end = text.len();
     while let Some(brk) = memchr::memrchr(b'\n', &text[..end]) {
         let start = memchr::memrchr(b'\n', &text[..brk]).map_or(0, |p| p + 1);
-        if text[start..brk].iter().take_while(|&&c| c == b' ').count() <= level {
+        if indent(&text[start..brk]) <= level {
             return brk + 1;
         }
         end = brk;
@@ -267,8 +279,7 @@ impl<'a> Lazy<'a> {
             }
             loop {
                 let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |p| at + p + 1);
-                let shallow =
-                    bytes[at..end].iter().take_while(|&&c| c == b' ').count() <= self.level;
+                let shallow = indent(&bytes[at..end]) <= self.level;
                 at = end;
                 if shallow || at == bytes.len() {
                     break;
@@ -279,121 +290,6 @@ impl<'a> Lazy<'a> {
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
         Some(&self.text[start..self.ends[i]])
     }
-}
-
-/// A text cut into segments: each ends with a line indented no deeper than the
-/// level (or with the text).
-struct Segments<'a> {
-    text: &'a str,
-    segments: Vec<Segment<'a>>,
-    /// Where each segment starts, as (line, byte), and where the text ends.
-    marks: Vec<(usize, usize)>,
-}
-
-impl<'a> Segments<'a> {
-    fn of(text: &'a str, level: usize) -> Segments<'a> {
-        let bytes = text.as_bytes();
-        let mut segments = Vec::new();
-        let mut marks = vec![(0, 0)];
-        let (mut start, mut line_start, mut lines) = (0, 0, 0);
-        let ends = memchr::memchr_iter(b'\n', bytes).map(|i| i + 1);
-        for end in ends.chain((!bytes.is_empty() && !text.ends_with('\n')).then_some(bytes.len())) {
-            lines += 1;
-            let line = &bytes[line_start..end];
-            if line.iter().take_while(|&&b| b == b' ').count() <= level || end == bytes.len() {
-                segments.push(Segment::new(&text[start..end]));
-                marks.push((lines, end));
-                start = end;
-            }
-            line_start = end;
-        }
-        Segments {
-            text,
-            segments,
-            marks,
-        }
-    }
-
-    /// Its marks: where each segment starts.
-    #[cfg(test)]
-    fn marked(self) -> Marked<'a> {
-        Marked {
-            text: self.text,
-            marks: self.marks,
-        }
-    }
-
-    /// The lines of the segments in `range`.
-    fn lines(&self, range: Range<usize>) -> Range<usize> {
-        self.marks[range.start].0..self.marks[range.end].0
-    }
-
-    /// The text of the segments in `range`.
-    fn text(&self, range: Range<usize>) -> &'a str {
-        &self.text[self.marks[range.start].1..self.marks[range.end].1]
-    }
-}
-
-/// A segment's text and its hash, taken once: the diff of segments hashes and
-/// compares each many times, and two segments that differ almost always differ in
-/// their hashes. Equal only when the texts are.
-#[derive(Debug, Clone, Copy)]
-struct Segment<'a> {
-    hash: u64,
-    text: &'a str,
-}
-
-impl<'a> Segment<'a> {
-    fn new(text: &'a str) -> Segment<'a> {
-        use std::hash::BuildHasher;
-        Segment {
-            hash: foldhash::fast::FixedState::with_seed(0).hash_one(text),
-            text,
-        }
-    }
-}
-
-impl PartialEq for Segment<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        self.hash == other.hash && self.text == other.text
-    }
-}
-
-impl Eq for Segment<'_> {}
-
-impl std::hash::Hash for Segment<'_> {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        state.write_u64(self.hash);
-    }
-}
-
-/// The line-by-line ops of two segmented texts: segments diffed first, then the
-/// lines of each run of segments that differ (for texts the walk of [`walked_ops`]
-/// found too far apart).
-fn segmented_ops(a: &Segments<'_>, b: &Segments<'_>) -> Vec<DiffOp> {
-    let mut ops = Vec::new();
-    for op in capture_diff_slices(Algorithm::Patience, &a.segments, &b.segments) {
-        let (old, new) = (a.lines(op.old_range()), b.lines(op.new_range()));
-        if op.tag() == DiffTag::Equal {
-            push(
-                &mut ops,
-                DiffOp::Equal {
-                    old_index: old.start,
-                    new_index: new.start,
-                    len: old.len(),
-                },
-            );
-            continue;
-        }
-        let (x, y) = (
-            a.text(op.old_range()).tokenize_lines(),
-            b.text(op.new_range()).tokenize_lines(),
-        );
-        for inner in capture_diff_slices(Algorithm::Patience, &x, &y) {
-            push(&mut ops, shifted(inner, old.start, new.start));
-        }
-    }
-    ops
 }
 
 /// `op` with its old lines moved down by `old` and its new lines by `new`.
@@ -719,9 +615,9 @@ mod tests {
     }
 
     /// Texts that are not the same again within [`RESUMES_WITHIN`] segments of a
-    /// change: the rest is diffed by segments, still exactly.
+    /// change: the rest is diffed line by line, still exactly.
     #[test]
-    fn texts_far_apart_are_diffed_by_segments() {
+    fn texts_far_apart_are_diffed_line_by_line_from_there() {
         let n = 12_000;
         let old = records(n, &[], &[], &[]);
         // 2,100 records (4,200 segments) added in one block after the 1,000th.
@@ -761,8 +657,10 @@ mod tests {
     }
 
     proptest! {
-        /// Whatever the texts, the diff applies and counts what it shows, cut into
-        /// segments or not.
+        /// Whatever the texts, the walked diff applies and accounts for every line,
+        /// whether its searches find where the texts meet again or its budget runs
+        /// out first (the rest then diffed line by line); and the line-by-line diff
+        /// reads exactly as `similar` prints it.
         #[test]
         fn every_diff_applies(
             old in proptest::collection::vec(0u8..6, 0..60),
@@ -770,6 +668,7 @@ mod tests {
             level in 0usize..3,
             context in 0usize..4,
             unterminated in (any::<bool>(), any::<bool>()),
+            budget in prop_oneof![0usize..20, Just(SEARCH_BUDGET)],
         ) {
             // Each text's last line without its line break, or with it.
             let text = |v: &[u8], unterminated: bool| -> String {
@@ -783,24 +682,18 @@ mod tests {
                 }
             };
             let (old, new) = (text(&old, unterminated.0), text(&new, unterminated.1));
-            let (a, b) = (Segments::of(&old, level * 2), Segments::of(&new, level * 2));
-            let ops = segmented_ops(&a, &b);
-            let (a, b) = (Lines::Marked(a.marked()), Lines::Marked(b.marked()));
-            let by_segments = render(ops, &a, &b, context, "a/x", "b/x");
-            let (ops, a, b) = walked_ops(&old, &new, level * 2);
+            let (ops, a, b) = walked_ops(&old, &new, level * 2, budget);
             // The ops account for every line of both texts, in order.
             let lines = |t: &str| t.split_inclusive('\n').count();
             let ends = ops.last().map_or((0, 0), |o| (o.old_range().end, o.new_range().end));
             prop_assert_eq!(ends, (lines(&old), lines(&new)));
             prop_assert!(ops.windows(2).all(|w| w[0].old_range().end == w[1].old_range().start
                 && w[0].new_range().end == w[1].new_range().start));
-            let walked = render(ops, &Lines::Marked(a), &Lines::Marked(b), context, "a/x", "b/x");
-            for diff in [by_segments, walked] {
-                if old == new {
-                    prop_assert_eq!(diff.as_str(), "");
-                } else {
-                    prop_assert_eq!(apply(&old, &diff), new.clone());
-                }
+            let diff = render(ops, &Lines::Marked(a), &Lines::Marked(b), context, "a/x", "b/x");
+            if old == new {
+                prop_assert_eq!(diff.as_str(), "");
+            } else {
+                prop_assert_eq!(apply(&old, &diff), new.clone());
             }
             let whole = unified(&old, &new, context, "a/x", "b/x");
             prop_assert_eq!(whole.text, similar_unified(&old, &new, context));

@@ -240,17 +240,17 @@ pub(super) struct Previous<'p> {
     pub root: PathBuf,
     /// Whether the tree may be exactly the plan, as far as the manifest's opening
     /// (tool, version, output format, the inputs' hash) and the tree's listing tell:
-    /// no entry the plan lacks. When not, the new tree is
-    /// written at once (and the tree is not listed: a changed org needs no listing).
+    /// no entry the plan lacks. When not, the new tree is written at once (and the
+    /// tree is not listed: a changed org needs no listing).
     pub may_be_current: bool,
     /// The directories of the plan that are real directories in the previous tree,
     /// every one above them too. A file is shared only from these: a link to a
     /// directory would make files outside the tree look like the tree's.
     real_dirs: HashSet<&'p str>,
     /// Where the spare tree may be while this compile runs (its own place, and the
-    /// new tree's once taken over), where it is likelier first. A file of the previous tree with one other name
-    /// is shared when that name is the same path there: the previous compile left
-    /// the file in both trees ([`super::write`]).
+    /// new tree's once taken over), where it is likelier first. A file of the
+    /// previous tree with one other name is shared when that name is the same path
+    /// there: the previous compile left the file in both trees ([`super::write`]).
     spare_at: Vec<PathBuf>,
 }
 
