@@ -122,9 +122,10 @@ for n in $SIZES; do
                     run_one "$c" "$ORGC" compile "$dir/base/org" --out "$dir/out" --check --quiet ;;
                 compile-fresh)
                     # Into a directory that does not exist yet, as on a fresh clone. Each
-                    # run writes its own; they are removed after the last, since
-                    # creating tens of thousands of files right after deleting as many
-                    # is far slower on ext4 than either alone.
+                    # run writes its own; they are all removed at the end of the script
+                    # (not after each size): creating tens of thousands of files in the
+                    # minutes after deleting as many is far slower on ext4 than either
+                    # alone, and the next size's fresh compiles would meet the deletes.
                     fresh=$(mktemp -u "$dir/fresh.XXXXXX")
                     run_one "$c" "$ORGC" compile "$dir/base/org" --out "$fresh" --quiet ;;
                 audit-network) run_one "$c" "$ORGC" audit network "$dir/base/org" --format json ;;
@@ -132,7 +133,6 @@ for n in $SIZES; do
                 diff) run_one "$c" "$ORGC" diff "$dir/base/org" "$dir/changed/org" --format json ;;
             esac
         done
-        rm -rf "$dir"/fresh.*
         read -r med lo hi rss cpu < <(summary "$WORK/$c.times")
         if [ -z "${BASE[$c]:-}" ]; then BASE[$c]="$n $med"; fi
         read -r n0 m0 <<<"${BASE[$c]}"
@@ -143,6 +143,9 @@ for n in $SIZES; do
             printf "| %s | %d | %.2f | %.2f–%.2f | %.2f | %d | %s |", c, n, med / 1000, lo / 1000, hi / 1000, cpu / 1000, rss / 1024, g }')")
     done
 done
+
+# The fresh trees, removed now that nothing is measured (a few GB at 10,000 accounts).
+for n in $SIZES; do rm -rf "$WORK/org-$n"/fresh.*; done
 
 echo
 echo "| command | accounts | median (s) | range (s) | CPU, median (s) | peak RSS (MiB) | growth from ${SIZES%% *} accounts |"
