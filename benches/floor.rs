@@ -107,18 +107,24 @@ fn serialise_and_write(desired: &orgc::compile::DesiredState, parts: &Parts, dir
             jobs.push((format!("network/{gateway}/vpc-routes/{spoke}.json"), file));
         }
     }
+    // Sixteen files in a row at a time, as `compile` takes them: files of one
+    // directory, which two threads would otherwise create by turns, each waiting for
+    // the directory's lock.
     let next = std::sync::atomic::AtomicUsize::new(0);
     std::thread::scope(|scope| {
         for _ in 0..2 {
             scope.spawn(|| {
-                while let Some((rel, value)) =
-                    jobs.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+                while let Some(turn) = jobs
+                    .chunks(16)
+                    .nth(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
                 {
-                    let path = dir.join(rel);
-                    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-                    let mut bytes = value.to_vec_pretty();
-                    bytes.push(b'\n');
-                    std::fs::write(path, bytes).unwrap();
+                    for (rel, value) in turn {
+                        let path = dir.join(rel);
+                        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                        let mut bytes = value.to_vec_pretty();
+                        bytes.push(b'\n');
+                        std::fs::write(path, bytes).unwrap();
+                    }
                 }
             });
         }
