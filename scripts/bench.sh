@@ -31,7 +31,10 @@ if [ ! -x /usr/bin/time ]; then
 fi
 
 cd "$ROOT"
-cargo build --release --quiet --bin orgc --example gen-org
+# Two builds: built together, the binary would get the features the example's
+# dev-dependencies enable in shared crates, and differ from the one users build.
+cargo build --release --quiet --bin orgc
+cargo build --release --quiet --example gen-org
 ORGC="$ROOT/target/release/orgc"
 GEN="$ROOT/target/release/examples/gen-org"
 
@@ -93,17 +96,20 @@ for n in $SIZES; do
     fi
     for c in "${cmds[@]}"; do
         rm -f "$WORK/$c.times"
-        # The previous command's trees are still being written back to disk (and
-        # deleted ones freed); a command measured meanwhile shares the machine with
-        # the kernel doing it. Flushed first, outside the measurement.
         case $c in
             # Each starts from the output of the base org, written outside the
             # measurement.
             compile | compile-changed | compile-check)
                 "$ORGC" compile "$dir/base/org" --out "$dir/out" --quiet ;;
         esac
-        sync
         for i in $(seq "$RUNS"); do
+            # What the previous run (or command) wrote is still being written back to
+            # disk, and what it deleted freed; a run measured meanwhile shares the
+            # machine with the kernel doing it (a fresh compile at 5,000 accounts:
+            # 2.0 s after a flush, 3.1 s right after the previous one). Flushed first,
+            # outside the measurement, as on a machine where the last compile was not
+            # a moment ago.
+            sync
             case $c in
                 validate) run_one "$c" "$ORGC" validate "$dir/base/org" --quiet ;;
                 compile)
