@@ -107,9 +107,9 @@ fn serialise_and_write(desired: &orgc::compile::DesiredState, parts: &Parts, dir
             jobs.push((format!("network/{gateway}/vpc-routes/{spoke}.json"), file));
         }
     }
-    // Sixteen files in a row at a time, as `compile` takes them: files of one
-    // directory, which two threads would otherwise create by turns, each waiting for
-    // the directory's lock.
+    // Sixteen files in a row at a time, as `compile` takes up to sixteen of one
+    // directory: the jobs are grouped by directory, whose files two threads taking
+    // one at a time would create by turns, each waiting for the directory's lock.
     let next = std::sync::atomic::AtomicUsize::new(0);
     std::thread::scope(|scope| {
         for _ in 0..2 {

@@ -46,6 +46,9 @@ if has audit; then AUDIT_HELP=$("$ORGC" help audit 2>&1 || true); fi
 has_audit() { printf '%s\n' "$AUDIT_HELP" | grep -Eq "^  $1( |$)"; }
 
 mkdir -p "$WORK"
+# The fresh compiles' trees are removed when the script ends, however it ends (a few
+# GB at 10,000 accounts), and not sooner: see `compile-fresh` below.
+trap 'for n in $SIZES; do rm -rf "$WORK/org-$n"/fresh.*; done' EXIT
 
 # run_one NAME CMD...: runs the command, appends "wall_ms rss_kib cpu_ms" to $WORK/NAME.times.
 run_one() {
@@ -149,9 +152,6 @@ for n in $SIZES; do
             printf "| %s | %d | %.2f | %.2f–%.2f | %.2f | %d | %s |", c, n, med / 1000, lo / 1000, hi / 1000, cpu / 1000, rss / 1024, g }')")
     done
 done
-
-# The fresh trees, removed now that nothing is measured (a few GB at 10,000 accounts).
-for n in $SIZES; do rm -rf "$WORK/org-$n"/fresh.*; done
 
 echo
 echo "| command | accounts | median (s) | range (s) | CPU, median (s) | peak RSS (MiB) | growth from ${SIZES%% *} accounts |"

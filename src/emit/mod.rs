@@ -226,8 +226,8 @@ impl<'a> Plan<'a> {
         let mut dirs = std::collections::BTreeSet::new();
         for (path, _) in &self.files {
             let mut rest = path.as_str();
-            while let Some(i) = rest.rfind('/') {
-                rest = &rest[..i];
+            while let Some(up) = parent(rest) {
+                rest = up;
                 if !dirs.insert(rest) {
                     // Its parents are in already.
                     break;
@@ -402,19 +402,21 @@ const FILES_PER_TURN: usize = 16;
 /// time spent spinning on that lock. Turns are small, so the work still evens out
 /// between the workers.
 fn by_directory<T>(files: &[(String, T)], most: usize) -> Vec<std::ops::Range<usize>> {
-    fn dir(path: &str) -> &str {
-        path.rfind('/').map_or("", |at| &path[..at])
-    }
     let mut turns: Vec<std::ops::Range<usize>> = Vec::new();
     for (i, (path, _)) in files.iter().enumerate() {
         match turns.last_mut() {
-            Some(turn) if turn.len() < most && dir(&files[turn.start].0) == dir(path) => {
+            Some(turn) if turn.len() < most && parent(&files[turn.start].0) == parent(path) => {
                 turn.end = i + 1;
             }
             _ => turns.push(i..i + 1),
         }
     }
     turns
+}
+
+/// The directory a relative path of the tree is in; `None` at the top of the tree.
+fn parent(path: &str) -> Option<&str> {
+    path.rfind('/').map(|at| &path[..at])
 }
 
 /// A lock that a panicked thread left poisoned is an error, not a second panic.

@@ -3,7 +3,7 @@
 //! never waited on, and a file is shared into the new tree only when nothing outside
 //! the tree can change it.
 
-use super::{MANIFEST, Plan};
+use super::{MANIFEST, Plan, parent};
 use foldhash::HashSet;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{File, Metadata};
@@ -269,7 +269,7 @@ impl<'p> Previous<'p> {
         let mut real_dirs = HashSet::default();
         // In order, so a directory's parent is decided before it.
         for d in dirs {
-            let parent_real = d.rfind('/').is_none_or(|i| real_dirs.contains(&d[..i]));
+            let parent_real = parent(d).is_none_or(|up| real_dirs.contains(up));
             if parent_real && is_real_dir(&root.join(d)) {
                 real_dirs.insert(*d);
             }
@@ -307,9 +307,7 @@ impl<'p> Previous<'p> {
     /// The previous tree's file at `rel`, to compare a new file with, when it is a
     /// plain file, reached through real directories, that the new tree may share.
     pub fn shareable(&self, rel: &str) -> Option<OldFile> {
-        let in_real_dir = rel
-            .rfind('/')
-            .is_none_or(|i| self.real_dirs.contains(&rel[..i]));
+        let in_real_dir = parent(rel).is_none_or(|up| self.real_dirs.contains(up));
         if !in_real_dir {
             return None;
         }
