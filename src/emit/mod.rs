@@ -2,6 +2,7 @@
 //! `manifest.json`. Planning the tree is pure; [`write`] makes each file and puts it
 //! on disk.
 
+mod dirs;
 mod on_disk;
 pub mod stale;
 pub mod write;

@@ -22,6 +22,7 @@
 //! thousands of files and directories was most of what a compile of a large org
 //! after a small change cost: the file system's work, not orgc's.
 
+use super::dirs::Dirs;
 use super::on_disk::{Entry, Identity, OldFile, Previous, identity_at, is_real_dir, list};
 use super::{MAKERS, MANIFEST, Plan, lock};
 use crate::timings::Stopwatch;
@@ -300,16 +301,6 @@ fn process_is_gone(_: u32) -> bool {
 /// 32 s, 16 writers 10 s, 64 writers 40 s (they contend).
 const SYNCED_WRITERS: usize = 16;
 
-/// Create `dir` and in it `dirs`, the directories of a plan ([`Plan::dirs`]).
-fn make_dirs(dir: &Path, dirs: &BTreeSet<&str>) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
-    // In order, so each directory's parent is made before it.
-    for d in dirs {
-        std::fs::create_dir(dir.join(d))?;
-    }
-    Ok(())
-}
-
 /// Create the new file `dir/rel`.
 fn create(dir: &Path, rel: &str) -> std::io::Result<File> {
     // A new file, never an existing one: two entries for one path (names that
@@ -342,7 +333,7 @@ enum Mode {
 
 /// The directory the new tree is written into.
 enum Staging {
-    /// Made for this compile: empty.
+    /// Made for this compile: empty, its directories made as they are needed.
     Fresh,
     /// The spare taken over, holding files at these paths of the plan (each kept
     /// if it is already the new tree's file, replaced otherwise); its entries the
@@ -390,7 +381,8 @@ fn prepare(
             let _ = remove_if_exists(at);
         }
     }
-    make_dirs(dir, dirs)?;
+    // Its directories are made as files are put in them ([`Dirs`]).
+    std::fs::create_dir_all(dir)?;
     Ok(Staging::Fresh)
 }
 
@@ -473,8 +465,15 @@ fn fill(
     let mode = Mutex::new(mode);
     // Whether the spare holds a file at `rel` (that this compile has not replaced).
     let held = |rel: &str| matches!(staging.get(), Some(Staging::Filled(h)) if h.contains(rel));
+    let made_dirs = Dirs::new(dir, dirs);
+    // Before a file is put at `rel`: its directory is there (the spare has them all).
+    let dir_for = |rel: &str| match staging.get() {
+        Some(Staging::Fresh) => made_dirs.make_for(rel),
+        _ => Ok(()),
+    };
     // The new file `rel`, in place of the spare's.
     let create_file = |rel: &str| -> std::io::Result<File> {
+        dir_for(rel)?;
         if held(rel) {
             remove_if_exists(&dir.join(rel))?;
         }
@@ -498,6 +497,7 @@ fn fill(
             }
             remove_if_exists(&dir.join(rel))?;
         }
+        dir_for(rel)?;
         if link(rel) {
             return Ok(());
         }
