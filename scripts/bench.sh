@@ -5,6 +5,7 @@
 #   SIZES="500 5000" RUNS=3 scripts/bench.sh
 #   COMMANDS="validate compile" scripts/bench.sh   # only these commands
 #   GEN_FLAGS=--mesh-prod WORK=target/bench-mesh scripts/bench.sh   # production meshed
+#   SETTLE=0 scripts/bench.sh             # no pause between sizes (see SETTLE below)
 #
 # Builds the release binary and the generator, generates each org (seed $SEED) and a
 # second version of it in which 1% of the assignment blocks differ (for `diff`), then
@@ -46,9 +47,13 @@ if has audit; then AUDIT_HELP=$("$ORGC" help audit 2>&1 || true); fi
 has_audit() { printf '%s\n' "$AUDIT_HELP" | grep -Eq "^  $1( |$)"; }
 
 mkdir -p "$WORK"
-# The fresh compiles' trees are removed when the script ends, however it ends (a few
-# GB at 10,000 accounts), and not sooner: see `compile-fresh` below.
+# The fresh compiles' trees (a few GB at 10,000 accounts) are removed after each size's
+# commands, and when the script ends however it ends: see `compile-fresh` below.
 trap 'for n in $SIZES; do rm -rf "$WORK/org-$n"/fresh.*; done' EXIT
+# Seconds to leave the disk alone after removing a size's fresh trees, before the next
+# size: ext4 passes over inodes freed in the last five minutes when it allocates
+# (`recently_deleted`), which makes creating files several times slower meanwhile.
+SETTLE=${SETTLE:-420}
 
 # run_one NAME CMD...: runs the command, appends "wall_ms rss_kib cpu_ms" to $WORK/NAME.times.
 run_one() {
@@ -131,10 +136,9 @@ for n in $SIZES; do
                     run_one "$c" "$ORGC" compile "$dir/base/org" --out "$dir/out" --check --quiet ;;
                 compile-fresh)
                     # Into a directory that does not exist yet, as on a fresh clone. Each
-                    # run writes its own; they are all removed at the end of the script
-                    # (not after each size): creating tens of thousands of files in the
-                    # minutes after deleting as many is far slower on ext4 than either
-                    # alone, and the next size's fresh compiles would meet the deletes.
+                    # run writes its own, kept until the size's commands are done: a
+                    # tree removed between runs would slow the next run's allocation
+                    # (see SETTLE).
                     fresh=$(mktemp -u "$dir/fresh.XXXXXX")
                     run_one "$c" "$ORGC" compile "$dir/base/org" --out "$fresh" --quiet ;;
                 audit-network) run_one "$c" "$ORGC" audit network "$dir/base/org" --format json ;;
@@ -151,6 +155,16 @@ for n in $SIZES; do
         ROWS+=("$(awk -v c="$c" -v n="$n" -v med="$med" -v lo="$lo" -v hi="$hi" -v rss="$rss" -v cpu="$cpu" -v g="$growth" 'BEGIN {
             printf "| %s | %d | %.2f | %.2f–%.2f | %.2f | %d | %s |", c, n, med / 1000, lo / 1000, hi / 1000, cpu / 1000, rss / 1024, g }')")
     done
+    # Each size's fresh compiles start from the same disk: neither slowed by the
+    # trees of the sizes before it (allocating among more used inodes is slower:
+    # at 5,000 accounts, with fourteen trees kept the next fresh compiles took
+    # 2.9-3.4 s, against 1.9-2.0 s for the first ones), nor by their removal
+    # (SETTLE). The last size's are removed on exit.
+    if ls -d "$dir"/fresh.* >/dev/null 2>&1 && [ "$n" != "${SIZES##* }" ]; then
+        rm -rf "$dir"/fresh.*
+        sync
+        sleep "$SETTLE"
+    fi
 done
 
 echo
