@@ -156,10 +156,11 @@ for n in $SIZES; do
             printf "| %s | %d | %.2f | %.2f–%.2f | %.2f | %d | %s |", c, n, med / 1000, lo / 1000, hi / 1000, cpu / 1000, rss / 1024, g }')")
     done
     # Each size's fresh compiles start from the same disk: neither slowed by the
-    # trees of the sizes before it (allocating among more used inodes is slower:
-    # at 5,000 accounts, with fourteen trees kept the next fresh compiles took
-    # 2.9-3.4 s, against 1.9-2.0 s for the first ones), nor by their removal
-    # (SETTLE). The last size's are removed on exit.
+    # trees of the sizes before it, nor by their removal (SETTLE). Trees left to
+    # pile up made later fresh compiles slower (at 5,000 accounts, 1.9-2.3 s for
+    # the first twelve, up to 3.4 s after; free memory fell to 4.5 GB), whether
+    # through the page cache or the inode allocator we did not establish.
+    # The last size's are removed on exit.
     if ls -d "$dir"/fresh.* >/dev/null 2>&1 && [ "$n" != "${SIZES##* }" ]; then
         rm -rf "$dir"/fresh.*
         sync
