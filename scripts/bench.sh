@@ -5,7 +5,7 @@
 #   SIZES="500 5000" RUNS=3 scripts/bench.sh
 #   COMMANDS="validate compile" scripts/bench.sh   # only these commands
 #   GEN_FLAGS=--mesh-prod WORK=target/bench-mesh scripts/bench.sh   # production meshed
-#   SETTLE=0 scripts/bench.sh             # no pause between sizes (see SETTLE below)
+#   SETTLE=0 scripts/bench.sh             # no pause after removing trees (see SETTLE below)
 #
 # Builds the release binary and the generator, generates each org (seed $SEED) and a
 # second version of it in which 1% of the assignment blocks differ (for `diff`), then
@@ -47,13 +47,43 @@ if has audit; then AUDIT_HELP=$("$ORGC" help audit 2>&1 || true); fi
 has_audit() { printf '%s\n' "$AUDIT_HELP" | grep -Eq "^  $1( |$)"; }
 
 mkdir -p "$WORK"
-# The fresh compiles' trees (a few GB at 10,000 accounts) are removed after each size's
-# commands, and when the script ends however it ends: see `compile-fresh` below.
-trap 'for n in $SIZES; do rm -rf "$WORK/org-$n"/fresh.*; done' EXIT
-# Seconds to leave the disk alone after removing a size's fresh trees, before the next
-# size: ext4 passes over inodes freed in the last five minutes when it allocates
-# (`recently_deleted`), which makes creating files several times slower meanwhile.
+# Seconds to leave the disk alone after removing fresh trees, before the next fresh
+# compiles are measured: ext4 passes over inodes freed in the last five minutes when it
+# allocates (`recently_deleted`), which makes creating files several times slower
+# meanwhile.
 SETTLE=${SETTLE:-420}
+
+# When trees were last removed, in seconds since the epoch: kept in a file, so that
+# a run started right after another one (interrupted or not) waits as well.
+REMOVED_AT="$WORK/fresh-removed-at"
+
+# remove_fresh SIZE...: removes the fresh compiles' trees of those sizes (a few GB at
+# 10,000 accounts) and notes when.
+remove_fresh() {
+    local n
+    for n in "$@"; do
+        if compgen -G "$WORK/org-$n/fresh.*" >/dev/null; then
+            rm -rf "$WORK/org-$n"/fresh.*
+            date +%s >"$REMOVED_AT"
+        fi
+    done
+}
+
+# settle: waits until SETTLE seconds have passed since trees were last removed.
+settle() {
+    [ -f "$REMOVED_AT" ] || return 0
+    local left=$((SETTLE - ($(date +%s) - $(cat "$REMOVED_AT"))))
+    if [ "$left" -gt 0 ]; then
+        sync
+        sleep "$left"
+    fi
+}
+
+# Removed after each size's commands (see the end of the loop), and however the
+# script ends. Trees an interrupted run left behind are removed before anything is
+# measured.
+trap 'remove_fresh $SIZES' EXIT
+remove_fresh $SIZES
 
 # run_one NAME CMD...: runs the command, appends "wall_ms rss_kib cpu_ms" to $WORK/NAME.times.
 run_one() {
@@ -102,6 +132,12 @@ for n in $SIZES; do
     if [ -n "${COMMANDS:-}" ]; then
         read -r -a cmds <<<"$COMMANDS"
     fi
+    # Each size's commands start from the same disk: neither slowed by the trees of
+    # the runs before them, nor by their removal. Trees left to pile up made later
+    # fresh compiles slower (at 5,000 accounts, 1.9-2.3 s for the first twelve, up to
+    # 3.4 s after; free memory fell to 4.5 GB), whether through the page cache or
+    # the inode allocator we did not establish.
+    settle
     for c in "${cmds[@]}"; do
         rm -f "$WORK/$c.times"
         case $c in
@@ -155,17 +191,7 @@ for n in $SIZES; do
         ROWS+=("$(awk -v c="$c" -v n="$n" -v med="$med" -v lo="$lo" -v hi="$hi" -v rss="$rss" -v cpu="$cpu" -v g="$growth" 'BEGIN {
             printf "| %s | %d | %.2f | %.2f–%.2f | %.2f | %d | %s |", c, n, med / 1000, lo / 1000, hi / 1000, cpu / 1000, rss / 1024, g }')")
     done
-    # Each size's fresh compiles start from the same disk: neither slowed by the
-    # trees of the sizes before it, nor by their removal (SETTLE). Trees left to
-    # pile up made later fresh compiles slower (at 5,000 accounts, 1.9-2.3 s for
-    # the first twelve, up to 3.4 s after; free memory fell to 4.5 GB), whether
-    # through the page cache or the inode allocator we did not establish.
-    # The last size's are removed on exit.
-    if ls -d "$dir"/fresh.* >/dev/null 2>&1 && [ "$n" != "${SIZES##* }" ]; then
-        rm -rf "$dir"/fresh.*
-        sync
-        sleep "$SETTLE"
-    fi
+    remove_fresh "$n"
 done
 
 echo
