@@ -91,10 +91,6 @@ pub struct Analysis {
     egress_appliance: Vec<bool>,
 }
 
-/// For every spoke of the org: how well the best spoke of one account reaches it,
-/// and that spoke (see [`Analysis::account_row`]).
-pub type AccountRow = Vec<(Status, Option<SpokeIdx>)>;
-
 /// How one account's spokes reach another account's.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccountReach {
@@ -262,43 +258,46 @@ impl Analysis {
         }
     }
 
-    /// `a`'s status to every spoke of the org, by model index (spokes of other
-    /// gateways `None`; `a` itself `Full` when it has CIDRs).
-    pub fn spoke_row(&self, a: SpokeIdx) -> Vec<Status> {
-        let mut row = vec![Status::None; self.place.len()];
-        if let Some((g, la)) = self.place(a) {
-            for (l, st) in g.reach.forward_row(la).into_iter().enumerate() {
-                if let Some(cell) = row.get_mut(g.global(l)) {
-                    *cell = st;
-                }
-            }
-        }
-        row
+    /// The spokes of the org that `a` reaches at all, by model index in increasing
+    /// order, with their status (`a` itself left out).
+    pub fn spoke_reached(&self, a: SpokeIdx) -> Vec<(SpokeIdx, Status)> {
+        let mut out: Vec<(SpokeIdx, Status)> = match self.place(a) {
+            Some((g, la)) => g
+                .reach
+                .reached_from(la)
+                .map(|(l, st)| (g.global(l), st))
+                .collect(),
+            None => Vec::new(),
+        };
+        out.sort_unstable_by_key(|&(b, _)| b);
+        out
     }
 
-    /// For every spoke of the org, how well the best spoke of account `from`
-    /// reaches it, and that spoke (the first in name order among equals; never the
-    /// spoke itself): a whole row of [`Analysis::account_reach`] at once.
-    pub fn account_row(&self, from: AccountIdx) -> AccountRow {
-        let mut best: Vec<(Status, Option<SpokeIdx>)> =
-            vec![(Status::None, None); self.place.len()];
+    /// For every spoke of the org that a spoke of account `from` reaches at all,
+    /// how well the best of them reaches it, and that spoke (the first in name
+    /// order among equals; never the spoke itself): what
+    /// [`Analysis::account_reach`] says of every destination at once, leaving out
+    /// the spokes nothing of `from` reaches.
+    pub fn account_reached(&self, from: AccountIdx) -> AccountReached {
+        let mut cells: Vec<ReachedSpoke> = Vec::new();
         for &a in self.spokes_of(from) {
             let Some((g, la)) = self.place(a) else {
                 continue;
             };
-            for (l, st) in g.reach.forward_row(la).into_iter().enumerate() {
-                let b = g.global(l);
-                if b == a {
-                    continue;
-                }
-                if let Some(cell) = best.get_mut(b)
-                    && (cell.1.is_none() || st > cell.0)
-                {
-                    *cell = (st, Some(a));
-                }
-            }
+            cells.extend(
+                g.reach
+                    .reached_from(la)
+                    .map(|(l, status)| ReachedSpoke {
+                        to: g.global(l),
+                        status,
+                        from: a,
+                    })
+                    .filter(|c| c.to != a),
+            );
         }
-        best
+        AccountReached {
+            cells: best_per_destination(cells),
+        }
     }
 
     /// How `from`'s spokes reach `to`'s (see the module documentation), counting
@@ -459,40 +458,76 @@ impl Analysis {
     }
 }
 
-/// An account pair's status from the source's [`Analysis::account_row`]: the
-/// destination's spokes all reached in full, none reached at all, or in between.
-pub fn account_status(row: &[(Status, Option<SpokeIdx>)], to_spokes: &[SpokeIdx]) -> Status {
-    let mut statuses = to_spokes
-        .iter()
-        .map(|&b| row.get(b).map_or(Status::None, |c| c.0));
-    let Some(first) = statuses.next() else {
-        return Status::None;
-    };
-    let (mut all_full, mut all_none) = (first == Status::Full, first == Status::None);
-    for st in statuses {
-        all_full &= st == Status::Full;
-        all_none &= st == Status::None;
-    }
-    match (all_full, all_none) {
-        (true, _) => Status::Full,
-        (_, true) => Status::None,
-        _ => Status::Partial,
-    }
+/// One cell per destination from cells listed source by source (sources in name
+/// order): the best status, and among sources that reach it equally the first.
+fn best_per_destination(mut cells: Vec<ReachedSpoke>) -> Vec<ReachedSpoke> {
+    // By destination, best status first; the sort is stable, so the first source
+    // among equals stays first, and is the one kept.
+    cells.sort_by(|x, y| x.to.cmp(&y.to).then(y.status.cmp(&x.status)));
+    cells.dedup_by_key(|c| c.to);
+    cells
 }
 
-/// The spoke pair that shows an account pair's best reach, from the source's
-/// [`Analysis::account_row`] (as [`AccountReach::witness`]).
-pub fn account_witness(
-    row: &[(Status, Option<SpokeIdx>)],
-    to_spokes: &[SpokeIdx],
-) -> Option<(SpokeIdx, SpokeIdx)> {
-    let cell = |b: SpokeIdx| row.get(b).copied().unwrap_or((Status::None, None));
-    let best = to_spokes.iter().map(|&b| cell(b).0).max()?;
-    if best == Status::None {
-        return None;
+/// One destination spoke of an [`AccountReached`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReachedSpoke {
+    pub to: SpokeIdx,
+    /// How well the best source spoke reaches it; never none.
+    pub status: Status,
+    /// That source spoke.
+    pub from: SpokeIdx,
+}
+
+/// The spokes one account reaches, by destination ([`Analysis::account_reached`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AccountReached {
+    cells: Vec<ReachedSpoke>,
+}
+
+impl AccountReached {
+    /// Every destination spoke reached, in increasing model index.
+    pub fn spokes(&self) -> &[ReachedSpoke] {
+        &self.cells
     }
-    let &b = to_spokes.iter().find(|&&b| cell(b).0 == best)?;
-    Some((cell(b).1?, b))
+
+    fn cell(&self, to: SpokeIdx) -> Option<&ReachedSpoke> {
+        self.cells
+            .binary_search_by_key(&to, |c| c.to)
+            .ok()
+            .and_then(|i| self.cells.get(i))
+    }
+
+    /// The account pair's status towards an account with spokes `to_spokes`:
+    /// every one of them reached in full, none reached at all, or in between.
+    pub fn status(&self, to_spokes: &[SpokeIdx]) -> Status {
+        let (mut all_full, mut all_none) = (true, true);
+        for &b in to_spokes {
+            let st = self.cell(b).map_or(Status::None, |c| c.status);
+            all_full &= st == Status::Full;
+            all_none &= st == Status::None;
+        }
+        match (to_spokes.is_empty(), all_full, all_none) {
+            (true, _, _) | (_, _, true) => Status::None,
+            (_, true, _) => Status::Full,
+            _ => Status::Partial,
+        }
+    }
+
+    /// The spoke pair that shows the account pair's best reach (as
+    /// [`AccountReach::witness`]): the first of `to_spokes` reached best, and its
+    /// source. `None` when nothing arrives.
+    pub fn witness(&self, to_spokes: &[SpokeIdx]) -> Option<(SpokeIdx, SpokeIdx)> {
+        let best = to_spokes
+            .iter()
+            .filter_map(|&b| self.cell(b))
+            .max_by_key(|c| c.status)?
+            .status;
+        let c = to_spokes
+            .iter()
+            .filter_map(|&b| self.cell(b))
+            .find(|c| c.status == best)?;
+        Some((c.from, c.to))
+    }
 }
 
 /// What is not the internet on a gateway: the special-purpose ranges and every
@@ -656,5 +691,48 @@ pub fn target(g: &GatewayNet, route: &routing::Route) -> RouteTarget {
     match route.target {
         Target::Spoke(s) => RouteTarget::Spoke(g.global(s)),
         Target::Blackhole => RouteTarget::Blackhole,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(to: SpokeIdx, status: Status, from: SpokeIdx) -> ReachedSpoke {
+        ReachedSpoke { to, status, from }
+    }
+
+    /// Each destination once, from its best source; among equal sources the first
+    /// in name order, as `account_reach` picks it.
+    #[test]
+    fn the_best_source_of_each_destination_is_kept() {
+        let cells = vec![
+            // Source 4 (first in name order), then source 2.
+            cell(9, Status::Partial, 4),
+            cell(7, Status::Full, 4),
+            cell(5, Status::Partial, 4),
+            cell(9, Status::Full, 2),
+            cell(7, Status::Full, 2),
+            cell(5, Status::Partial, 2),
+        ];
+        assert_eq!(
+            best_per_destination(cells),
+            [
+                cell(5, Status::Partial, 4),
+                cell(7, Status::Full, 4),
+                cell(9, Status::Full, 2),
+            ]
+        );
+        let reached = AccountReached {
+            cells: vec![cell(5, Status::Partial, 4), cell(7, Status::Full, 4)],
+        };
+        assert_eq!(reached.status(&[5, 7]), Status::Partial);
+        assert_eq!(reached.status(&[7]), Status::Full);
+        assert_eq!(reached.status(&[8]), Status::None);
+        assert_eq!(reached.status(&[]), Status::None);
+        assert_eq!(reached.status(&[7, 8]), Status::Partial);
+        assert_eq!(reached.witness(&[5, 7]), Some((4, 7)));
+        assert_eq!(reached.witness(&[8, 5]), Some((4, 5)));
+        assert_eq!(reached.witness(&[8]), None);
     }
 }

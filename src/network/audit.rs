@@ -8,7 +8,7 @@
 //! through the accounts' spokes as [`super::analysis`] describes. Paths always name
 //! spokes.
 
-use super::analysis::{self, AccountReach, Analysis, BestSource};
+use super::analysis::{AccountReach, Analysis, BestSource};
 use super::explain;
 use super::routing::{Forward, Reason, Status};
 use crate::desired::network::{
@@ -216,123 +216,157 @@ fn losses(model: &Model, net: &Analysis, by: By, from: usize, to: usize) -> Vec<
     }
 }
 
-/// Every status a query needs, computed once. By spoke, the rows of the spokes asked
-/// about. By account, the status of each pair of units (a byte each) and the
-/// witness of each pair that delivers: an account's row holds a cell for every
-/// spoke of the org, and keeping them all for thousands of accounts took gigabytes,
-/// so each row lives only while its account's pairs are read from it.
-enum Rows {
-    Spokes(Vec<Option<Vec<Status>>>),
-    Accounts {
-        /// Unit → its position in `units`.
-        position: Vec<u32>,
-        units: usize,
-        /// `status[pa * units + pb]`: how unit `pa` reaches unit `pb`.
-        status: Vec<Status>,
-        /// Per source position: (destination position, witness spokes), by destination.
-        witness: Vec<Vec<(u32, u32, u32)>>,
-    },
+/// Every status a query needs, computed once: for each unit asked about, the units
+/// it reaches at all, with the status and the spokes of the witness path, and
+/// the units that reach it. Most pairs of a large org reach nothing either way;
+/// only the pairs that reach something are held and visited, so the pairs of
+/// thousands of accounts cost what they deliver, not the square of the accounts.
+struct Rows {
+    /// Unit → its position in the units (`u32::MAX` for what is not a unit).
+    position: Vec<u32>,
+    /// Per source position: every destination it reaches at all, by position.
+    forward: Vec<Vec<Cell>>,
+    /// Per destination position: the source positions that reach it, in order.
+    reverse: Vec<Vec<u32>>,
+}
+
+/// A destination a source reaches at all.
+#[derive(Debug, Clone, Copy)]
+struct Cell {
+    /// The destination's position.
+    to: u32,
+    /// Never none.
+    status: Status,
+    /// The witness path's first and last spoke.
+    witness: (u32, u32),
+}
+
+fn small(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
 }
 
 impl Rows {
     fn new(model: &Model, net: &Analysis, q: Query, units: &[usize]) -> Rows {
+        let n = units.len();
+        let mut position = vec![u32::MAX; model.accounts.len().max(model.spokes.len())];
+        for (p, &u) in units.iter().enumerate() {
+            if let Some(slot) = position.get_mut(u) {
+                *slot = small(p);
+            }
+        }
         // Forward rows of the sources, and of the destinations for the return.
         let wanted = |u: usize| q.from.is_none_or(|f| f == u) || q.to.is_none_or(|t| t == u);
-        match q.by {
-            By::Spoke => {
-                let mut rows = vec![None; model.spokes.len()];
-                for &u in units.iter().filter(|&&u| wanted(u)) {
-                    if let Some(r) = rows.get_mut(u) {
-                        *r = Some(net.spoke_row(u));
-                    }
-                }
-                Rows::Spokes(rows)
+        let mut forward = vec![Vec::new(); n];
+        for (pa, &a) in units.iter().enumerate() {
+            if !wanted(a) {
+                continue;
             }
-            By::Account => {
-                let n = units.len();
-                let mut position = vec![u32::MAX; model.accounts.len()];
-                for (p, &u) in units.iter().enumerate() {
-                    if let Some(slot) = position.get_mut(u) {
-                        *slot = u32::try_from(p).unwrap_or(u32::MAX);
-                    }
-                }
-                let mut status = vec![Status::None; n * n];
-                let mut witness = vec![Vec::new(); n];
-                for (pa, &a) in units.iter().enumerate() {
-                    if !wanted(a) {
-                        continue;
-                    }
-                    let row = net.account_row(a);
-                    for (pb, &b) in units.iter().enumerate() {
-                        let to = net.spokes_of(b);
-                        let st = analysis::account_status(&row, to);
-                        if let Some(cell) = status.get_mut(pa * n + pb) {
-                            *cell = st;
-                        }
-                        if st != Status::None
-                            && let (Some((x, y)), Some(list)) =
-                                (analysis::account_witness(&row, to), witness.get_mut(pa))
-                        {
-                            let small = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
-                            list.push((small(pb), small(x), small(y)));
-                        }
-                    }
-                }
-                Rows::Accounts {
-                    position,
-                    units: n,
-                    status,
-                    witness,
+            let cells = match q.by {
+                By::Spoke => net
+                    .spoke_reached(a)
+                    .into_iter()
+                    .filter_map(|(b, status)| {
+                        let &to = position.get(b)?;
+                        Some(Cell {
+                            to,
+                            status,
+                            witness: (small(a), small(b)),
+                        })
+                    })
+                    .collect(),
+                By::Account => account_cells(model, net, &position, units, a),
+            };
+            if let Some(slot) = forward.get_mut(pa) {
+                *slot = cells;
+            }
+        }
+        let mut reverse = vec![Vec::new(); n];
+        for (pa, cells) in forward.iter().enumerate() {
+            for c in cells {
+                if let Some(list) = reverse.get_mut(c.to as usize) {
+                    list.push(small(pa));
                 }
             }
+        }
+        Rows {
+            position,
+            forward,
+            reverse,
         }
     }
 
-    /// The status of `a` to `b` alone (most pairs of a large org reach nothing, and
-    /// are passed over on this).
+    fn cell(&self, a: usize, b: usize) -> Option<&Cell> {
+        let (&pa, &pb) = (self.position.get(a)?, self.position.get(b)?);
+        let row = self.forward.get(pa as usize)?;
+        row.binary_search_by_key(&pb, |c| c.to)
+            .ok()
+            .and_then(|i| row.get(i))
+    }
+
+    fn is_unit(&self, u: usize) -> bool {
+        self.position.get(u).is_some_and(|&p| p != u32::MAX)
+    }
+
+    /// The status of `a` to `b` alone.
     fn status_only(&self, a: usize, b: usize) -> Status {
-        match self {
-            Rows::Spokes(rows) => rows
-                .get(a)
-                .and_then(Option::as_ref)
-                .and_then(|r| r.get(b).copied())
-                .unwrap_or(Status::None),
-            Rows::Accounts {
-                position,
-                units,
-                status,
-                ..
-            } => match (position.get(a), position.get(b)) {
-                (Some(&pa), Some(&pb)) => status
-                    .get(pa as usize * units + pb as usize)
-                    .copied()
-                    .unwrap_or(Status::None),
-                _ => Status::None,
-            },
-        }
+        self.cell(a, b).map_or(Status::None, |c| c.status)
     }
 
     /// The status of `a` to `b`, and the spoke pair of its witness path.
     fn status(&self, a: usize, b: usize) -> (Status, Option<(SpokeIdx, SpokeIdx)>) {
-        let st = self.status_only(a, b);
-        let witness = match self {
-            Rows::Spokes(_) => (st != Status::None).then_some((a, b)),
-            Rows::Accounts {
-                position, witness, ..
-            } => {
-                let (Some(&pa), Some(&pb)) = (position.get(a), position.get(b)) else {
-                    return (st, None);
-                };
-                witness.get(pa as usize).and_then(|list| {
-                    list.binary_search_by_key(&pb, |e| e.0)
-                        .ok()
-                        .and_then(|i| list.get(i))
-                        .map(|&(_, x, y)| (x as usize, y as usize))
-                })
-            }
-        };
-        (st, witness)
+        self.cell(a, b).map_or((Status::None, None), |c| {
+            (c.status, Some((c.witness.0 as usize, c.witness.1 as usize)))
+        })
     }
+
+    /// The positions of the units `a` reaches or is reached by, in order.
+    fn partners(&self, a: usize) -> Vec<u32> {
+        let Some(&pa) = self.position.get(a) else {
+            return Vec::new();
+        };
+        let to = self.forward.get(pa as usize).map_or(&[][..], Vec::as_slice);
+        let from = self.reverse.get(pa as usize).map_or(&[][..], Vec::as_slice);
+        let mut out: Vec<u32> = to
+            .iter()
+            .map(|c| c.to)
+            .chain(from.iter().copied())
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+/// The units account `a` reaches at all, by position, from its spokes' rows: each
+/// destination account once, with its status and witness.
+fn account_cells(
+    model: &Model,
+    net: &Analysis,
+    position: &[u32],
+    units: &[usize],
+    a: AccountIdx,
+) -> Vec<Cell> {
+    let reached = net.account_reached(a);
+    let mut to: Vec<u32> = reached
+        .spokes()
+        .iter()
+        .filter_map(|c| position.get(model.spokes.get(c.to)?.account).copied())
+        .filter(|&p| p != u32::MAX)
+        .collect();
+    to.sort_unstable();
+    to.dedup();
+    to.into_iter()
+        .filter_map(|pb| {
+            let spokes = net.spokes_of(*units.get(pb as usize)?);
+            let status = reached.status(spokes);
+            let (x, y) = reached.witness(spokes)?;
+            (status != Status::None).then_some(Cell {
+                to: pb,
+                status,
+                witness: (small(x), small(y)),
+            })
+        })
+        .collect()
 }
 
 /// What `audit/network.json` (and `--format json`) says of which pairs are listed.
@@ -383,13 +417,13 @@ impl Pairs {
     /// The pairs from `a`, in order, handed to `f` one at a time.
     pub fn from<E>(&self, a: usize, mut f: impl FnMut(Found) -> Result<(), E>) -> Result<(), E> {
         let (q, rows) = (self.q, &self.rows);
-        for &b in self.units.iter().filter(|&&b| q.to.is_none_or(|t| t == b)) {
+        let mut visit = |b: usize| {
             if a == b {
-                continue;
+                return Ok(());
             }
             let ret = rows.status_only(b, a);
             if !q.all_pairs && ret == Status::None && rows.status_only(a, b) == Status::None {
-                continue;
+                return Ok(());
             }
             let (forward, witness) = rows.status(a, b);
             f(Found {
@@ -398,7 +432,23 @@ impl Pairs {
                 forward,
                 ret,
                 witness,
-            })?;
+            })
+        };
+        if q.all_pairs {
+            for &b in self.units.iter().filter(|&&b| q.to.is_none_or(|t| t == b)) {
+                visit(b)?;
+            }
+        } else if let Some(t) = q.to {
+            if rows.is_unit(t) {
+                visit(t)?;
+            }
+        } else {
+            // Only the units that reach `a` or are reached by it can be listed.
+            for pb in rows.partners(a) {
+                if let Some(&b) = self.units.get(pb as usize) {
+                    visit(b)?;
+                }
+            }
         }
         Ok(())
     }
@@ -996,4 +1046,60 @@ pub fn markdown(audit: &NetworkAudit) -> String {
         let _ = writeln!(out, "| {s} | {a} | {} | {} |", dash(i), dash(e));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The pairs listed, with their statuses and witnesses, are exactly the ordered
+    /// pairs that the pair-by-pair answers say reach something one way or the other,
+    /// by account and by spoke, for every org here.
+    #[test]
+    fn listed_pairs_are_the_pairs_that_reach_something() {
+        for (org, checked) in crate::network::checked_test_orgs() {
+            let (model, net) = (
+                checked.model.as_ref().unwrap(),
+                checked.network.as_ref().unwrap(),
+            );
+            for by in [By::Account, By::Spoke] {
+                let q = Query {
+                    by,
+                    ..Query::file()
+                };
+                let pairs = Pairs::new(model, net, q);
+                let mut listed = Vec::new();
+                for a in pairs.sources() {
+                    pairs
+                        .from(a, |p| {
+                            listed.push((p.from, p.to, p.forward, p.ret, p.witness));
+                            Ok::<(), ()>(())
+                        })
+                        .unwrap();
+                }
+                let units = units(model, net, by);
+                let answer = |a: usize, b: usize| match by {
+                    By::Account => {
+                        let r = net.account_reach(a, b, &[]);
+                        (r.status, r.witness())
+                    }
+                    By::Spoke => {
+                        let st = net.status(a, b);
+                        (st, (st != Status::None).then_some((a, b)))
+                    }
+                };
+                let mut expected = Vec::new();
+                for &a in &units {
+                    for &b in units.iter().filter(|&&b| b != a) {
+                        let ((forward, witness), (ret, _)) = (answer(a, b), answer(b, a));
+                        if forward != Status::None || ret != Status::None {
+                            expected.push((a, b, forward, ret, witness));
+                        }
+                    }
+                }
+                assert!(!expected.is_empty(), "{} {by:?}", org.display());
+                assert_eq!(listed, expected, "{} {by:?}", org.display());
+            }
+        }
+    }
 }

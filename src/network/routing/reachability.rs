@@ -30,6 +30,10 @@ pub struct Reachability {
     /// whose CIDRs overlap another spoke's (where the class row is not exact).
     rows: Vec<Vec<Status>>,
     row_of: Vec<usize>,
+    /// Per row: the destinations it reaches at all (any status but none), in
+    /// order. Most spokes of a large gateway reach a few others, and audits that
+    /// pass over the pairs that reach nothing read these instead of whole rows.
+    reached: Vec<Vec<(u32, Status)>>,
 }
 
 impl Reachability {
@@ -59,6 +63,7 @@ impl Reachability {
             class_of: class_of.clone(),
             rows: Vec::new(),
             row_of: class_of,
+            reached: Vec::new(),
         };
         // The default class of each table. An address a default VPC does not
         // send has no route in the table either, so these rows also say how
@@ -88,6 +93,7 @@ impl Reachability {
                 rows.push(row);
             }
         }
+        reach.reached = rows.iter().map(|row| reached_in(row)).collect();
         reach.rows = rows;
         reach
     }
@@ -123,6 +129,18 @@ impl Reachability {
             *own = self.self_status(from);
         }
         row
+    }
+
+    /// The spokes `from` reaches at all, in order, with their status: the cells of
+    /// [`Reachability::forward_row`] that are not none, `from` itself left out.
+    pub fn reached_from(&self, from: usize) -> impl Iterator<Item = (usize, Status)> + '_ {
+        self.row_of
+            .get(from)
+            .and_then(|&r| self.reached.get(r))
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .map(|&(to, st)| (to as usize, st))
+            .filter(move |&(to, _)| to != from)
     }
 
     /// The status from every spoke to `to`, indexed by source: the return
@@ -491,6 +509,15 @@ impl SpanIndex {
             .filter(move |((_, last), _)| *last >= lo)
             .map(|&(_, s)| s)
     }
+}
+
+/// The cells of a row that are not none, by destination.
+fn reached_in(row: &[Status]) -> Vec<(u32, Status)> {
+    row.iter()
+        .enumerate()
+        .filter(|&(_, &st)| st != Status::None)
+        .filter_map(|(to, &st)| Some((u32::try_from(to).ok()?, st)))
+        .collect()
 }
 
 /// Spokes whose CIDRs overlap another spoke's, in index order.

@@ -161,6 +161,14 @@ fn check(g: &Gateway) -> Result<(), TestCaseError> {
     for a in 0..n {
         let row = r.forward_row(a);
         prop_assert_eq!(row.len(), n);
+        // The sparse form: the row's cells that reach anything, `a` left out.
+        let sparse: Vec<(usize, Status)> = row
+            .iter()
+            .copied()
+            .enumerate()
+            .filter(|&(b, st)| b != a && st != Status::None)
+            .collect();
+        prop_assert_eq!(r.reached_from(a).collect::<Vec<_>>(), sparse);
         for (b, &in_row) in row.iter().enumerate() {
             let f = r.forward(a, b);
             // The engine's answer, one address at a time.
