@@ -42,14 +42,25 @@ pub fn build(model: &Model, access: &AccessReport, network: &Analysis, f: &Graph
 
     let mut net = Vec::new();
     if f.network {
+        // Only accounts that reach each other one way or the other can have an
+        // edge: each account's partners are found from what its spokes reach,
+        // rather than by asking every pair of accounts.
+        let mut partners: Vec<BTreeSet<AccountIdx>> = vec![BTreeSet::new(); model.accounts.len()];
         for a in 0..model.accounts.len() {
-            if network.spokes_of(a).is_empty() {
-                continue;
-            }
-            for b in (a + 1)..model.accounts.len() {
-                if network.spokes_of(b).is_empty() || !touches(a, b) {
+            for c in network.account_reached(a).spokes() {
+                let Some(b) = model.spokes.get(c.to).map(|s| s.account) else {
                     continue;
+                };
+                if a != b && touches(a, b) {
+                    let (lo, hi) = (a.min(b), a.max(b));
+                    if let Some(set) = partners.get_mut(lo) {
+                        set.insert(hi);
+                    }
                 }
+            }
+        }
+        for (a, bs) in partners.iter().enumerate() {
+            for &b in bs {
                 let fwd = network.account_reach(a, b, &[]).status;
                 let ret = network.account_reach(b, a, &[]).status;
                 if fwd != Status::None || ret != Status::None {
