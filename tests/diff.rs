@@ -248,23 +248,27 @@ fn a_removed_blackhole() {
 
 #[test]
 fn a_side_that_does_not_compile_is_named() {
-    let tmp = tempfile::tempdir().unwrap();
-    let fixture = root().join("tests/fixtures/diff/pure-rename");
-    copy_dir(&fixture.join("old"), &tmp.path().join("old"));
-    copy_dir(&fixture.join("new"), &tmp.path().join("new"));
-    let broken = tmp.path().join("new/org/org.toml");
-    let text = std::fs::read_to_string(&broken).unwrap();
-    std::fs::write(&broken, text.replace("ou = \"prod\"", "ou = \"prd\"")).unwrap();
-    let out = orgc(tmp.path(), &["diff", "old/org", "new/org"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(out.stdout.is_empty());
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(
-        stderr.contains("error: the new side `new/org` does not compile:"),
-        "{stderr}"
-    );
-    assert!(stderr.contains("orgc::ref::unknown-ou"), "{stderr}");
-    assert!(!stderr.contains("the old side"), "{stderr}");
+    for (broken_side, other) in [("new", "old"), ("old", "new")] {
+        let tmp = tempfile::tempdir().unwrap();
+        let fixture = root().join("tests/fixtures/diff/pure-rename");
+        copy_dir(&fixture.join("old"), &tmp.path().join("old"));
+        copy_dir(&fixture.join("new"), &tmp.path().join("new"));
+        let broken = tmp.path().join(broken_side).join("org/org.toml");
+        let text = std::fs::read_to_string(&broken).unwrap();
+        std::fs::write(&broken, text.replace("ou = \"prod\"", "ou = \"prd\"")).unwrap();
+        let out = orgc(tmp.path(), &["diff", "old/org", "new/org"]);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(out.stdout.is_empty());
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            stderr.contains(&format!(
+                "error: the {broken_side} side `{broken_side}/org` does not compile:"
+            )),
+            "{stderr}"
+        );
+        assert!(stderr.contains("orgc::ref::unknown-ou"), "{stderr}");
+        assert!(!stderr.contains(&format!("the {other} side")), "{stderr}");
+    }
 }
 
 #[test]
