@@ -113,15 +113,16 @@ pub fn run(args: &DiffArgs) -> u8 {
         Err(e) => return usage_error(e),
     };
     let human = args.report.diagnostic_format == super::DiagnosticFormat::Human;
+    // One side at a time, each org's compiled state freed before the next is
+    // checked: for the largest orgs each is most of a gigabyte.
     let mut failed = false;
-    // What became of one side: `made` is `None` when the side has no org, and
-    // `Some(None)` when it did not compile, whose diagnostics `kept` holds.
     let mut side = |which: &str,
                     label: &str,
-                    made: Option<Option<Side>>,
-                    kept: Option<(&crate::diagnostic::Diagnostics, &crate::source::SourceMap)>|
+                    checked: Option<&mut crate::Checked>,
+                    old: Option<&mut Side>,
+                    packed: bool|
      -> Option<Side> {
-        let Some(made) = made else {
+        let Some(c) = checked else {
             if human && !args.report.quiet {
                 eprintln!(
                     "note: the {which} side `{label}` has no org (no `*.toml` files): everything there is compared with nothing"
@@ -129,57 +130,36 @@ pub fn run(args: &DiffArgs) -> u8 {
             }
             return Some(Side::default());
         };
-        if made.is_none() {
+        let side = if packed {
+            Side::packed_from_checked(c)
+        } else {
+            Side::from_checked_against(c, old)
+        };
+        if side.is_none() {
             failed = true;
             if human {
                 eprintln!("error: the {which} side `{label}` does not compile:");
             }
-            if let Some((diagnostics, sources)) = kept {
-                args.report.emit(&diagnostics.clone().sorted(), sources);
-            }
+            args.report
+                .emit(&c.diagnostics.clone().sorted(), &c.sources);
         }
-        made
+        side
     };
     let mut clock = crate::timings::Stopwatch::default();
     let mut old_checked = old_read.inputs.map(crate::check);
     clock.lap("check the old side");
-    // The old side's files are made and packed on a thread of their own while the
-    // new side is checked: each keeps both cores busy only part of the time. The
-    // old org's compiled state is freed as soon as its files are packed.
-    let (old_packed, mut new_checked) = std::thread::scope(|scope| {
-        let packer = scope.spawn(|| {
-            let packed = old_checked.as_mut().map(Side::packed_from_checked);
-            // Only what reporting a failure needs is kept.
-            let kept = old_checked.map(|c| (c.diagnostics, c.sources));
-            (packed, kept)
-        });
-        let new_checked = new_read.inputs.map(crate::check);
-        (packer.join().ok(), new_checked)
-    });
-    clock.lap("check the new side, the old side's files made beside it");
-    let mut old_side = match old_packed {
-        Some((packed, kept)) => side(
-            "old",
-            &old_read.label,
-            packed,
-            kept.as_ref().map(|(d, s)| (d, s)),
-        ),
-        // The thread that made the old side's files panicked: a side that did
-        // not compile, with nothing to say why.
-        None => side("old", &old_read.label, Some(None), None),
-    };
-    let new_side = match new_checked.as_mut() {
-        Some(c) => {
-            let made = Side::from_checked_against(c, old_side.as_mut());
-            side(
-                "new",
-                &new_read.label,
-                Some(made),
-                Some((&c.diagnostics, &c.sources)),
-            )
-        }
-        None => side("new", &new_read.label, None, None),
-    };
+    let mut old_side = side("old", &old_read.label, old_checked.as_mut(), None, true);
+    drop(old_checked);
+    clock.lap("make and pack its files");
+    let mut new_checked = new_read.inputs.map(crate::check);
+    clock.lap("check the new side");
+    let new_side = side(
+        "new",
+        &new_read.label,
+        new_checked.as_mut(),
+        old_side.as_mut(),
+        false,
+    );
     if let Some(old) = old_side.as_mut() {
         // Whatever the new side did not compare (it has no org, or did not compile).
         old.unpack();
