@@ -284,3 +284,69 @@ fn checks_for_diagnostics_audits_and_output_find_the_same() {
     let role_files = tree.keys().filter(|p| p.starts_with("iam/")).count();
     assert_eq!(role_files, desired.roles.len());
 }
+
+/// `scripts/other_org.py`, the second generator of the benchmarks (an org of another
+/// shape, written apart from gen-org), writes an org that validates without
+/// diagnostics, the same for a seed. Needs `python3`, as the output checks of CI do.
+#[test]
+fn the_second_generator_writes_an_org_that_validates() {
+    if std::process::Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("python3 is not installed: the second generator is not tested here");
+        return;
+    }
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/other_org.py");
+    let generate = |out: &Path, change: &str| {
+        let status = std::process::Command::new("python3")
+            .arg(&script)
+            .args([
+                "--accounts",
+                "200",
+                "--seed",
+                "3",
+                "--change-assignments",
+                change,
+            ])
+            .arg("--out")
+            .arg(out)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
+    let (a, b, changed) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    generate(a.path(), "0");
+    generate(b.path(), "0");
+    // The second version for `diff` is as clean as the first.
+    generate(changed.path(), "5");
+    for dir in [a.path(), changed.path()] {
+        let out = validate(dir);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{stderr}");
+        assert!(stderr.is_empty(), "{stderr}");
+    }
+    let assignments = |d: &Path| {
+        ["21-assignments-a.toml", "22-assignments-b.toml"]
+            .map(|f| std::fs::read_to_string(d.join("org").join(f)).unwrap())
+            .concat()
+    };
+    assert_ne!(assignments(a.path()), assignments(changed.path()));
+    for sub in ["org", "policies"] {
+        let mut names: Vec<_> = std::fs::read_dir(a.path().join(sub))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        names.sort();
+        assert!(!names.is_empty(), "{sub}");
+        for name in names {
+            let read = |d: &Path| std::fs::read(d.join(sub).join(&name)).unwrap();
+            assert_eq!(read(a.path()), read(b.path()), "{sub}/{name:?}");
+        }
+    }
+}
