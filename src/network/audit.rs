@@ -226,8 +226,9 @@ struct Rows {
     position: Vec<u32>,
     /// Per source position: every destination it reaches at all, by position.
     forward: Vec<Vec<Cell>>,
-    /// Per destination position: the source positions that reach it, in order.
-    reverse: Vec<Vec<u32>>,
+    /// Per destination position: the source positions that reach it, in order,
+    /// with the status (the return direction of the destination's pairs).
+    reverse: Vec<Vec<(u32, Status)>>,
 }
 
 /// A destination a source reaches at all.
@@ -284,7 +285,7 @@ impl Rows {
         for (pa, cells) in forward.iter().enumerate() {
             for c in cells {
                 if let Some(list) = reverse.get_mut(c.to as usize) {
-                    list.push(small(pa));
+                    list.push((small(pa), c.status));
                 }
             }
         }
@@ -319,21 +320,38 @@ impl Rows {
         })
     }
 
-    /// The positions of the units `a` reaches or is reached by, in order.
-    fn partners(&self, a: usize) -> Vec<u32> {
+    /// Every pair of `a` with a unit it reaches or is reached by, in order of the
+    /// other unit's position: (its position, forward status and witness, return
+    /// status). Both lists are in position order, so one walk along them finds
+    /// both directions of each pair without a search.
+    fn partners(&self, a: usize, mut f: impl FnMut(u32, Option<Cell>, Status)) {
         let Some(&pa) = self.position.get(a) else {
-            return Vec::new();
+            return;
         };
         let to = self.forward.get(pa as usize).map_or(&[][..], Vec::as_slice);
         let from = self.reverse.get(pa as usize).map_or(&[][..], Vec::as_slice);
-        let mut out: Vec<u32> = to
-            .iter()
-            .map(|c| c.to)
-            .chain(from.iter().copied())
-            .collect();
-        out.sort_unstable();
-        out.dedup();
-        out
+        let (mut i, mut j) = (0, 0);
+        loop {
+            let (next_to, next_from) = (to.get(i), from.get(j));
+            let pb = match (next_to, next_from) {
+                (None, None) => return,
+                (Some(c), None) => c.to,
+                (None, Some(&(p, _))) => p,
+                (Some(c), Some(&(p, _))) => c.to.min(p),
+            };
+            let forward = next_to.filter(|c| c.to == pb).copied();
+            if forward.is_some() {
+                i += 1;
+            }
+            let ret = match next_from {
+                Some(&(p, st)) if p == pb => {
+                    j += 1;
+                    st
+                }
+                _ => Status::None,
+            };
+            f(pb, forward, ret);
+        }
     }
 }
 
@@ -444,11 +462,23 @@ impl Pairs {
             }
         } else {
             // Only the units that reach `a` or are reached by it can be listed.
-            for pb in rows.partners(a) {
-                if let Some(&b) = self.units.get(pb as usize) {
-                    visit(b)?;
+            let mut result = Ok(());
+            rows.partners(a, |pb, forward, ret| {
+                let Some(&b) = self.units.get(pb as usize) else {
+                    return;
+                };
+                if result.is_err() || a == b {
+                    return;
                 }
-            }
+                result = f(Found {
+                    from: a,
+                    to: b,
+                    forward: forward.map_or(Status::None, |c| c.status),
+                    ret,
+                    witness: forward.map(|c| (c.witness.0 as usize, c.witness.1 as usize)),
+                });
+            });
+            result?;
         }
         Ok(())
     }
