@@ -973,7 +973,6 @@ class Gen:
              path="/data/", inline={"jobs": "data-pipeline"})
         role("data-reader", sel(ous=["data"]), [['role = "data-pipeline"', f"accounts = {qlist(pipe)}"]],
              path="/data/", inline={"read": "data-reader"})
-        pci = [a["name"] for a in self.accounts if a["ou"] in ("pci", "pci-core")]
         role("pci-scanner", sel(ous=PCI_OUS),
              [['external_account = "777788889999"', 'external_id = "pci-qsa-2026-9c1d"', "require_mfa = false"]],
              managed=["SecurityAudit"])

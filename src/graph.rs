@@ -6,6 +6,7 @@
 use crate::access::{AccessReport, principal_name};
 use crate::model::{AccountIdx, Model, PrincipalName};
 use crate::network::analysis::Analysis;
+use crate::network::audit::{Pairs, Query};
 use crate::network::routing::Status;
 use crate::spec::AccessLevel;
 use std::collections::{BTreeMap, BTreeSet};
@@ -42,31 +43,16 @@ pub fn build(model: &Model, access: &AccessReport, network: &Analysis, f: &Graph
 
     let mut net = Vec::new();
     if f.network {
-        // Only accounts that reach each other one way or the other can have an
-        // edge: each account's partners are found from what its spokes reach,
-        // rather than by asking every pair of accounts.
-        let mut partners: Vec<BTreeSet<AccountIdx>> = vec![BTreeSet::new(); model.accounts.len()];
-        for a in 0..model.accounts.len() {
-            for c in network.account_reached(a).spokes() {
-                let Some(b) = model.spokes.get(c.to).map(|s| s.account) else {
-                    continue;
-                };
-                if a != b && touches(a, b) {
-                    let (lo, hi) = (a.min(b), a.max(b));
-                    if let Some(set) = partners.get_mut(lo) {
-                        set.insert(hi);
-                    }
+        // The network audit's pairs: every ordered pair of accounts that reach each
+        // other one way or the other, each drawn once (from the lower index).
+        let pairs = Pairs::new(model, network, Query::file());
+        for a in pairs.sources() {
+            let _ = pairs.from(a, |p| {
+                if p.to > a && touches(a, p.to) {
+                    net.push((a, p.to, p.forward, p.ret));
                 }
-            }
-        }
-        for (a, bs) in partners.iter().enumerate() {
-            for &b in bs {
-                let fwd = network.account_reach(a, b, &[]).status;
-                let ret = network.account_reach(b, a, &[]).status;
-                if fwd != Status::None || ret != Status::None {
-                    net.push((a, b, fwd, ret));
-                }
-            }
+                Ok::<(), std::convert::Infallible>(())
+            });
         }
     }
 

@@ -249,7 +249,11 @@ fn small(i: usize) -> u32 {
 impl Rows {
     fn new(model: &Model, net: &Analysis, q: Query, units: &[usize]) -> Rows {
         let n = units.len();
-        let mut position = vec![u32::MAX; model.accounts.len().max(model.spokes.len())];
+        let kinds = match q.by {
+            By::Account => model.accounts.len(),
+            By::Spoke => model.spokes.len(),
+        };
+        let mut position = vec![u32::MAX; kinds];
         for (p, &u) in units.iter().enumerate() {
             if let Some(slot) = position.get_mut(u) {
                 *slot = small(p);
@@ -296,16 +300,18 @@ impl Rows {
         }
     }
 
+    /// What `a` reaches of `b`, when it reaches anything.
     fn cell(&self, a: usize, b: usize) -> Option<&Cell> {
-        let (&pa, &pb) = (self.position.get(a)?, self.position.get(b)?);
+        let (pa, pb) = (self.position_of(a)?, self.position_of(b)?);
         let row = self.forward.get(pa as usize)?;
         row.binary_search_by_key(&pb, |c| c.to)
             .ok()
             .and_then(|i| row.get(i))
     }
 
-    fn is_unit(&self, u: usize) -> bool {
-        self.position.get(u).is_some_and(|&p| p != u32::MAX)
+    /// The position of unit `u`; `None` for what is not a unit.
+    fn position_of(&self, u: usize) -> Option<u32> {
+        self.position.get(u).copied().filter(|&p| p != u32::MAX)
     }
 
     /// The status of `a` to `b` alone.
@@ -313,19 +319,12 @@ impl Rows {
         self.cell(a, b).map_or(Status::None, |c| c.status)
     }
 
-    /// The status of `a` to `b`, and the spoke pair of its witness path.
-    fn status(&self, a: usize, b: usize) -> (Status, Option<(SpokeIdx, SpokeIdx)>) {
-        self.cell(a, b).map_or((Status::None, None), |c| {
-            (c.status, Some((c.witness.0 as usize, c.witness.1 as usize)))
-        })
-    }
-
     /// Every pair of `a` with a unit it reaches or is reached by, in order of the
     /// other unit's position: (its position, forward status and witness, return
     /// status). Both lists are in position order, so one walk along them finds
     /// both directions of each pair without a search.
     fn partners(&self, a: usize, mut f: impl FnMut(u32, Option<Cell>, Status)) {
-        let Some(&pa) = self.position.get(a) else {
+        let Some(pa) = self.position_of(a) else {
             return;
         };
         let to = self.forward.get(pa as usize).map_or(&[][..], Vec::as_slice);
@@ -399,7 +398,7 @@ pub(super) fn pairs_listed(q: Query) -> &'static str {
 /// One pair as found, before it is named: what an [`AuditPair`] (and the JSON
 /// writer's row, [`super::audit_json`]) is made from.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Found {
+pub(crate) struct Found {
     pub from: usize,
     pub to: usize,
     pub forward: Status,
@@ -410,7 +409,7 @@ pub(super) struct Found {
 
 /// The pairs a query asks for, ready to be read one source at a time (on any
 /// thread).
-pub(super) struct Pairs {
+pub(crate) struct Pairs {
     q: Query,
     units: Vec<usize>,
     rows: Rows,
@@ -435,48 +434,37 @@ impl Pairs {
     /// The pairs from `a`, in order, handed to `f` one at a time.
     pub fn from<E>(&self, a: usize, mut f: impl FnMut(Found) -> Result<(), E>) -> Result<(), E> {
         let (q, rows) = (self.q, &self.rows);
-        let mut visit = |b: usize| {
-            if a == b {
+        // The pair of `a` with the unit at position `pb`, from its two directions.
+        let mut found = |pb: u32, forward: Option<Cell>, ret: Status| {
+            let Some(&b) = self.units.get(pb as usize) else {
+                return Ok(());
+            };
+            if a == b || (!q.all_pairs && forward.is_none() && ret == Status::None) {
                 return Ok(());
             }
-            let ret = rows.status_only(b, a);
-            if !q.all_pairs && ret == Status::None && rows.status_only(a, b) == Status::None {
-                return Ok(());
-            }
-            let (forward, witness) = rows.status(a, b);
             f(Found {
                 from: a,
                 to: b,
-                forward,
+                forward: forward.map_or(Status::None, |c| c.status),
                 ret,
-                witness,
+                witness: forward.map(|c| (c.witness.0 as usize, c.witness.1 as usize)),
             })
         };
-        if q.all_pairs {
-            for &b in self.units.iter().filter(|&&b| q.to.is_none_or(|t| t == b)) {
-                visit(b)?;
+        if let Some(t) = q.to {
+            if let Some(pt) = rows.position_of(t) {
+                found(pt, rows.cell(a, t).copied(), rows.status_only(t, a))?;
             }
-        } else if let Some(t) = q.to {
-            if rows.is_unit(t) {
-                visit(t)?;
+        } else if q.all_pairs {
+            for (pb, &b) in self.units.iter().enumerate() {
+                found(small(pb), rows.cell(a, b).copied(), rows.status_only(b, a))?;
             }
         } else {
             // Only the units that reach `a` or are reached by it can be listed.
             let mut result = Ok(());
             rows.partners(a, |pb, forward, ret| {
-                let Some(&b) = self.units.get(pb as usize) else {
-                    return;
-                };
-                if result.is_err() || a == b {
-                    return;
+                if result.is_ok() {
+                    result = found(pb, forward, ret);
                 }
-                result = f(Found {
-                    from: a,
-                    to: b,
-                    forward: forward.map_or(Status::None, |c| c.status),
-                    ret,
-                    witness: forward.map(|c| (c.witness.0 as usize, c.witness.1 as usize)),
-                });
             });
             result?;
         }
