@@ -22,6 +22,7 @@ use graph::{Graph, Node};
 use holders::Decided;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::fmt;
 use std::sync::Arc;
 
 /// One line of the access audit.
@@ -229,53 +230,90 @@ fn principal_rows(
 
 /// `group:developers`, `role:deployer@prod`, … as the format writes principals.
 pub fn principal_name(model: &Model, p: &PrincipalName) -> String {
-    let account = |a: usize| model.accounts.get(a).map_or("?", |x| x.name.as_str());
-    match p {
-        PrincipalName::Group(g) => format!(
-            "group:{}",
-            model.groups.get(*g).map_or("?", |x| x.name.as_str())
-        ),
-        PrincipalName::User(u) => format!(
-            "user:{}",
-            model.users.get(*u).map_or("?", |x| x.name.as_str())
-        ),
-        PrincipalName::Role { role, account: a } => {
-            format!(
+    Principal { model, p }.to_string()
+}
+
+/// A principal's name ([`principal_name`]), written where it is wanted: the access
+/// audit writes hundreds of thousands of them straight into its JSON.
+pub struct Principal<'a> {
+    pub model: &'a Model,
+    pub p: &'a PrincipalName,
+}
+
+impl fmt::Display for Principal<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let model = self.model;
+        match self.p {
+            PrincipalName::Group(g) => write!(
+                f,
+                "group:{}",
+                model.groups.get(*g).map_or("?", |x| x.name.as_str())
+            ),
+            PrincipalName::User(u) => write!(
+                f,
+                "user:{}",
+                model.users.get(*u).map_or("?", |x| x.name.as_str())
+            ),
+            PrincipalName::Role { role, account } => write!(
+                f,
                 "role:{}@{}",
                 model.roles.get(*role).map_or("?", |x| x.name.as_str()),
-                account(*a)
-            )
+                account_name(model, *account)
+            ),
+            PrincipalName::Account(a) => write!(f, "account:{}", account_name(model, *a)),
+            PrincipalName::External(id) => write!(f, "external:{id}"),
+            PrincipalName::Service(s) => write!(f, "service:{s}"),
         }
-        PrincipalName::Account(a) => format!("account:{}", account(*a)),
-        PrincipalName::External(id) => format!("external:{id}"),
-        PrincipalName::Service(s) => format!("service:{s}"),
     }
+}
+
+fn account_name(model: &Model, a: usize) -> &str {
+    model.accounts.get(a).map_or("?", |x| x.name.as_str())
 }
 
 /// How a path step is written: `permission_set:Developer` in the row's own account,
 /// with `@<account>` elsewhere; roles always with their account.
 pub fn step_name(model: &Model, node: Node, row_account: usize) -> String {
-    let account = |a: usize| model.accounts.get(a).map_or("?", |x| x.name.as_str());
-    match node {
-        Node::PermissionSet {
-            permission_set,
-            account: a,
-        } => {
-            let name = model
-                .permission_sets
-                .get(permission_set)
-                .map_or("?", |x| x.name.as_str());
-            if a == row_account {
-                format!("permission_set:{name}")
-            } else {
-                format!("permission_set:{name}@{}", account(a))
+    Step {
+        model,
+        node,
+        row_account,
+    }
+    .to_string()
+}
+
+/// A path step ([`step_name`]), written where it is wanted.
+pub struct Step<'a> {
+    pub model: &'a Model,
+    pub node: Node,
+    pub row_account: usize,
+}
+
+impl fmt::Display for Step<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let model = self.model;
+        match self.node {
+            Node::PermissionSet {
+                permission_set,
+                account,
+            } => {
+                let name = model
+                    .permission_sets
+                    .get(permission_set)
+                    .map_or("?", |x| x.name.as_str());
+                if account == self.row_account {
+                    write!(f, "permission_set:{name}")
+                } else {
+                    write!(f, "permission_set:{name}@{}", account_name(model, account))
+                }
             }
+            Node::Role { role, account } => write!(
+                f,
+                "role:{}@{}",
+                model.roles.get(role).map_or("?", |x| x.name.as_str()),
+                account_name(model, account)
+            ),
         }
-        Node::Role { role, account: a } => format!(
-            "role:{}@{}",
-            model.roles.get(role).map_or("?", |x| x.name.as_str()),
-            account(a)
-        ),
     }
 }
 
@@ -308,5 +346,122 @@ impl Access {
             unverified: self.unverified,
             because: self.because.to_vec(),
         }
+    }
+}
+
+/// A row in its JSON form ([`AccessJson`]), written straight from the row: no
+/// string is made for its names and paths, and none of its reasons is copied. The
+/// access audit of 5,000 accounts writes 316,000 rows (98 MB); making each row's
+/// [`AccessJson`] first took a third of the time.
+pub struct RowJson<'a> {
+    pub model: &'a Model,
+    pub row: &'a Access,
+}
+
+impl Serialize for RowJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let (model, row) = (self.model, self.row);
+        // The fields of `AccessJson`, in its order, `unverified` only when true.
+        let mut s = serializer.serialize_struct("AccessJson", 6)?;
+        s.serialize_field(
+            "principal",
+            &Text(Principal {
+                model,
+                p: &row.principal,
+            }),
+        )?;
+        s.serialize_field(
+            "account",
+            model
+                .accounts
+                .get(row.account)
+                .map_or("", |a| a.name.as_str()),
+        )?;
+        s.serialize_field("level", row.level.as_str())?;
+        s.serialize_field("via", &Steps { model, row })?;
+        if row.unverified {
+            s.serialize_field("unverified", &true)?;
+        }
+        s.serialize_field("because", &*row.because)?;
+        s.end()
+    }
+}
+
+/// A row's path, as a list of [`Step`]s.
+struct Steps<'a> {
+    model: &'a Model,
+    row: &'a Access,
+}
+
+impl Serialize for Steps<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(Some(self.row.via.len()))?;
+        for &node in &self.row.via {
+            seq.serialize_element(&Text(Step {
+                model: self.model,
+                node,
+                row_account: self.row.account,
+            }))?;
+        }
+        seq.end()
+    }
+}
+
+/// A value written as a JSON string from its `Display` form, with no `String` made.
+struct Text<T>(T);
+
+impl<T: fmt::Display> Serialize for Text<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Node, RowJson};
+
+    /// Every row of the example org and of the access fixtures, written straight
+    /// from the row, is the text of its `AccessJson`.
+    #[test]
+    fn rows_written_from_the_row_are_their_json_form() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut orgs = vec![root.join("org")];
+        let fixtures = root.join("tests/fixtures/access");
+        let mut names: Vec<_> = std::fs::read_dir(&fixtures)
+            .unwrap()
+            .map(|e| e.unwrap().path().join("org"))
+            .collect();
+        names.sort();
+        orgs.extend(names);
+        let (mut rows, mut unverified, mut elsewhere, mut own) = (0, 0, 0, 0);
+        for org in orgs {
+            // A fixture's own templates beside its org, else the example's.
+            let beside = org.with_file_name("policies");
+            let policies = if beside.is_dir() {
+                beside
+            } else {
+                root.join("policies")
+            };
+            let inputs = crate::load::read_inputs(&org, &policies).unwrap();
+            let checked = crate::check(inputs);
+            let (Some(model), Some(report)) = (&checked.model, &checked.access) else {
+                panic!("{}: no access audit", org.display());
+            };
+            for row in &report.rows {
+                let direct = serde_json::to_string_pretty(&RowJson { model, row }).unwrap();
+                let made = serde_json::to_string_pretty(&row.to_json(model)).unwrap();
+                assert_eq!(direct, made, "{}", org.display());
+                rows += 1;
+                unverified += usize::from(row.unverified);
+                own += usize::from(row.via.is_empty());
+                elsewhere += usize::from(row.via.iter().any(
+                    |n| matches!(n, Node::PermissionSet { account, .. } if *account != row.account),
+                ));
+            }
+        }
+        // The rows cover each form a row's fields take.
+        assert!(rows > 100 && unverified > 0 && elsewhere > 0 && own > 0);
     }
 }

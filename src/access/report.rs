@@ -1,7 +1,7 @@
 //! The access audit for people and programs: filtering, and the text, Markdown and
 //! JSON forms of `orgc audit access`.
 
-use super::{Access, AccessJson, AccessReport};
+use super::{Access, AccessJson, AccessReport, RowJson};
 use crate::model::Model;
 use crate::spec::AccessLevel;
 use serde::Serialize;
@@ -44,7 +44,7 @@ pub fn select(model: &Model, report: &AccessReport, f: &Filter) -> Vec<AccessJso
 }
 
 /// The rows that pass a filter as a JSON list (`audit/access.json`, `audit access
-/// --format json`), each row made into its JSON form only as it is written: all of a
+/// --format json`), each row written straight from the row ([`RowJson`]): all of a
 /// large org's hundreds of thousands of rows in JSON form at once took more memory,
 /// and longer, than the rows.
 pub struct JsonRows<'a> {
@@ -64,7 +64,10 @@ impl Serialize for JsonRows<'_> {
             .iter()
             .filter(|r| self.filter.passes(self.model, r))
         {
-            seq.serialize_element(&r.to_json(self.model))?;
+            seq.serialize_element(&RowJson {
+                model: self.model,
+                row: r,
+            })?;
         }
         seq.end()
     }
