@@ -312,10 +312,10 @@ impl<'a> Plan<'a> {
 
     /// Hand every file to `f` with its path, on `workers` threads, in no set order,
     /// then the manifest (from the files' hashes) last. `f` makes the file's bytes
-    /// as it takes them ([`Made`]). Workers take the largest files first, then a few
-    /// files of one directory at a time ([`turns`]), not more: the audits are a
-    /// hundred thousand times the size of a role file. After an error of `f` no further file is made, and the
-    /// first error is returned.
+    /// as it takes them ([`Made`]). Workers take the files that are slowest to make
+    /// first, then the others a few files of one directory at a time, not more
+    /// ([`turns`]), so that the work evens out between them. After an error of `f`
+    /// no further file is made, and the first error is returned.
     pub fn make<F>(&self, workers: usize, f: F) -> std::io::Result<()>
     where
         F: Fn(&str, &Made<'_, 'a>) -> std::io::Result<()> + Sync,
@@ -400,9 +400,11 @@ pub const MAKERS: usize = 2;
 /// The most files of one directory a worker takes at a time.
 const FILES_PER_TURN: usize = 16;
 
-/// The largest files a compile makes, largest first: each is made on one thread,
-/// from tens of thousands of rows, and takes a tenth to a half of a second at 5,000
-/// accounts, where a role file takes microseconds.
+/// The files a compile is slowest to make, slowest first: each is made from tens of
+/// thousands of rows, and takes a tenth to a half of a second at 5,000 accounts,
+/// where a role file takes microseconds. The access audit and the assignments are
+/// each written by one thread; the network audit gathers its groups on every core
+/// ([`crate::network::groups`]) before it is written.
 const LARGEST: [&str; 3] = [
     "audit/access.json",
     "identity-center/assignments.json",
@@ -415,7 +417,7 @@ const LARGEST: [&str; 3] = [
 ///
 /// In path order the assignments came after the sixty thousand role files, so
 /// one worker was still making them when the other had nothing left (a quarter
-/// of a second at 5,000 accounts); with the largest files first, the small ones
+/// of a second at 5,000 accounts); with the slowest files first, the small ones
 /// even out the workers' ends.
 fn turns<T>(files: &[(String, T)], most: usize) -> Vec<std::ops::Range<usize>> {
     let lead: Vec<usize> = LARGEST
@@ -640,16 +642,18 @@ mod tests {
     #[test]
     fn the_largest_files_are_taken_first_and_every_file_once() {
         let mut paths: Vec<String> = [
+            "audit/a.json",
             "audit/access.json",
             "audit/network.json",
             "audit/other.json",
             "iam/a/roles/r.json",
+            "identity-center/a.json",
             "identity-center/assignments.json",
             "identity-center/permission-sets/p.json",
-            "manifest.json",
         ]
         .map(str::to_string)
         .to_vec();
+        paths.extend((0..20).map(|i| format!("iam/b/roles/r{i:02}.json")));
         paths.sort();
         let files: Vec<(String, ())> = paths.into_iter().map(|p| (p, ())).collect();
         let turns = turns(&files, 16);
@@ -658,21 +662,45 @@ mod tests {
             .map(|r| files[r.clone()].iter().map(|(p, _)| p.as_str()).collect())
             .collect();
         assert_eq!(
-            shown,
-            vec![
+            shown[..8],
+            [
                 vec!["audit/access.json"],
                 vec!["identity-center/assignments.json"],
                 vec!["audit/network.json"],
+                // What was in a turn with them is cut around them.
+                vec!["audit/a.json"],
                 vec!["audit/other.json"],
                 vec!["iam/a/roles/r.json"],
-                vec!["identity-center/permission-sets/p.json"],
-                vec!["manifest.json"],
+                (0..16).map(|i| files[5 + i].0.as_str()).collect::<Vec<_>>(),
+                (16..20)
+                    .map(|i| files[5 + i].0.as_str())
+                    .collect::<Vec<_>>(),
             ]
         );
+        assert_eq!(
+            shown[8..],
+            [
+                vec!["identity-center/a.json"],
+                vec!["identity-center/permission-sets/p.json"]
+            ]
+        );
+        // Every file once, each turn in one directory and at most the most.
+        let mut taken: Vec<usize> = turns.iter().flat_map(Clone::clone).collect();
+        taken.sort_unstable();
+        assert_eq!(taken, (0..files.len()).collect::<Vec<_>>());
+        for turn in &turns {
+            assert!(turn.len() <= 16);
+            let first = super::parent(&files[turn.start].0);
+            assert!(
+                files[turn.clone()]
+                    .iter()
+                    .all(|(p, _)| super::parent(p) == first)
+            );
+        }
         // A tree without them is cut as before.
         let small: Vec<(String, ())> = files
             .into_iter()
-            .filter(|(p, _)| p.starts_with("iam/") || p.starts_with("manifest"))
+            .filter(|(p, _)| p.starts_with("iam/"))
             .collect();
         assert_eq!(super::turns(&small, 16), by_directory(&small, 16));
     }
