@@ -42,7 +42,20 @@ struct Parts {
     roles: Vec<(String, serde_json::Value)>,
     network: orgc::compile::NetworkState,
     network_audit: Option<orgc::desired::network::NetworkAuditFile>,
-    access: Vec<orgc::access::AccessJson>,
+    access: Vec<AccessRow>,
+}
+
+/// An access audit row as plain data with its names made, serialised the way
+/// `audit/access.json` writes it (orgc writes it straight from its rows instead).
+#[derive(serde::Serialize)]
+struct AccessRow {
+    principal: String,
+    account: String,
+    level: &'static str,
+    via: Vec<String>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    unverified: bool,
+    because: Vec<String>,
 }
 
 fn parts(checked: &orgc::Checked) -> Parts {
@@ -71,7 +84,17 @@ fn parts(checked: &orgc::Checked) -> Parts {
             .unwrap()
             .rows
             .iter()
-            .map(|r| r.to_json(model))
+            .map(|r| {
+                let named = r.named(model);
+                AccessRow {
+                    principal: named.principal,
+                    account: named.account,
+                    level: named.level,
+                    via: named.via,
+                    unverified: named.unverified,
+                    because: r.because.to_vec(),
+                }
+            })
             .collect(),
     }
 }

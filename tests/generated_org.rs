@@ -245,7 +245,7 @@ fn checks_for_diagnostics_audits_and_output_find_the_same() {
             &access
                 .rows
                 .iter()
-                .map(|r| r.to_json(model))
+                .map(|row| orgc::access::RowJson { model, row })
                 .collect::<Vec<_>>(),
         )
         .unwrap()
@@ -257,7 +257,7 @@ fn checks_for_diagnostics_audits_and_output_find_the_same() {
         access
             .rows
             .iter()
-            .map(|r| serde_json::to_string(&r.to_json(model)).unwrap())
+            .map(|row| serde_json::to_string(&orgc::access::RowJson { model, row }).unwrap())
             .collect()
     };
     let (kept, all) = (each_row(&lean), each_row(&full));

@@ -271,6 +271,11 @@ fn account_name(model: &Model, a: usize) -> &str {
     model.accounts.get(a).map_or("?", |x| x.name.as_str())
 }
 
+/// A row's own account, as its `account` field: empty where the model lacks it.
+fn row_account(model: &Model, a: usize) -> &str {
+    model.accounts.get(a).map_or("", |x| x.name.as_str())
+}
+
 /// How a path step is written: `permission_set:Developer` in the row's own account,
 /// with `@<account>` elsewhere; roles always with their account.
 pub fn step_name(model: &Model, node: Node, row_account: usize) -> String {
@@ -317,27 +322,22 @@ impl fmt::Display for Step<'_> {
     }
 }
 
-/// The JSON form of a row, as the CLI contract writes it. [`RowJson`] writes the same
-/// text straight from a row: keep the two in step.
-#[derive(Debug, Clone, Serialize)]
-pub struct AccessJson {
+/// A row with its names made, for the text and Markdown forms of the audit (the
+/// JSON form is written straight from the row, [`RowJson`]).
+#[derive(Debug, Clone)]
+pub struct NamedAccess {
     pub principal: String,
     pub account: String,
     pub level: &'static str,
     pub via: Vec<String>,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub unverified: bool,
-    pub because: Vec<String>,
 }
 
 impl Access {
-    pub fn to_json(&self, model: &Model) -> AccessJson {
-        AccessJson {
+    pub fn named(&self, model: &Model) -> NamedAccess {
+        NamedAccess {
             principal: principal_name(model, &self.principal),
-            account: model
-                .accounts
-                .get(self.account)
-                .map_or_else(String::new, |a| a.name.clone()),
+            account: row_account(model, self.account).to_string(),
             level: self.level.as_str(),
             via: self
                 .via
@@ -345,15 +345,16 @@ impl Access {
                 .map(|n| step_name(model, *n, self.account))
                 .collect(),
             unverified: self.unverified,
-            because: self.because.to_vec(),
         }
     }
 }
 
-/// A row in its JSON form ([`AccessJson`]), written straight from the row: no
+/// A row in its JSON form, as the CLI contract writes it (`audit/access.json`,
+/// `audit access --format json`): `principal`, `account`, `level`, `via`,
+/// `unverified` only when true, and `because`. Written straight from the row: no
 /// string is made for its names and paths, and none of its reasons is copied. The
-/// access audit of 5,000 accounts writes 316,000 rows (98 MB); making each row's
-/// [`AccessJson`] first took about a fifth of the time to make the file.
+/// access audit of 5,000 accounts writes 316,000 rows (98 MB); making a row of
+/// strings for each first took about a fifth of the time to make the file.
 pub struct RowJson<'a> {
     pub model: &'a Model,
     pub row: &'a Access,
@@ -363,9 +364,8 @@ impl Serialize for RowJson<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let (model, row) = (self.model, self.row);
-        // The fields of `AccessJson`, in its order, `unverified` only when true.
         let fields = 5 + usize::from(row.unverified);
-        let mut s = serializer.serialize_struct("AccessJson", fields)?;
+        let mut s = serializer.serialize_struct("Access", fields)?;
         s.serialize_field(
             "principal",
             &Text(Principal {
@@ -422,12 +422,37 @@ impl<T: fmt::Display> Serialize for Text<T> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Access, AccessLevel, Arc, Node, PrincipalName, RowJson};
+    use super::{Access, AccessLevel, Arc, Model, Node, PrincipalName, RowJson};
+    use serde_json::{Value, json};
+
+    /// The row as JSON, written straight from it, and read back.
+    fn written(model: &Model, row: &Access) -> (String, Value) {
+        let text = serde_json::to_string_pretty(&RowJson { model, row }).unwrap();
+        let value = serde_json::from_str(&text).unwrap();
+        (text, value)
+    }
+
+    /// What the row says, from the names the text and Markdown forms show.
+    fn expected(model: &Model, row: &Access) -> Value {
+        let named = row.named(model);
+        let mut v = json!({
+            "principal": named.principal,
+            "account": named.account,
+            "level": named.level,
+            "via": named.via,
+            "because": &*row.because,
+        });
+        if named.unverified {
+            v["unverified"] = Value::Bool(true);
+        }
+        v
+    }
 
     /// Every row of the example org and of the access fixtures, written straight
-    /// from the row, is the text of its `AccessJson`.
+    /// from the row, says what its names say. (The text itself, key order and
+    /// layout, is held by the snapshots of `audit/access.json`.)
     #[test]
-    fn rows_written_from_the_row_are_their_json_form() {
+    fn rows_written_from_the_row_say_what_their_names_say() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut orgs = vec![root.join("org")];
         let fixtures = root.join("tests/fixtures/access");
@@ -446,9 +471,12 @@ mod tests {
                 panic!("{}: no access audit", org.display());
             };
             for row in &report.rows {
-                let direct = serde_json::to_string_pretty(&RowJson { model, row }).unwrap();
-                let made = serde_json::to_string_pretty(&row.to_json(model)).unwrap();
-                assert_eq!(direct, made, "{}", org.display());
+                assert_eq!(
+                    written(model, row).1,
+                    expected(model, row),
+                    "{}",
+                    org.display()
+                );
                 rows += 1;
                 unverified += usize::from(row.unverified);
                 own += usize::from(row.via.is_empty());
@@ -461,10 +489,10 @@ mod tests {
         assert!(rows > 100 && unverified > 0 && elsewhere > 0 && own > 0);
     }
 
-    /// Names the model lacks, and text that JSON escapes, are written as the row's
-    /// `AccessJson` writes them.
+    /// Names the model lacks, and text that JSON escapes, are written so that they
+    /// read back as the names; the fields come in the contract's order.
     #[test]
-    fn rows_with_unknown_names_and_escaped_text_are_their_json_form() {
+    fn rows_with_unknown_names_and_escaped_text_read_back_as_their_names() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let inputs = crate::load::read_inputs(&root.join("org"), &root.join("policies")).unwrap();
         let checked = crate::check(inputs);
@@ -486,10 +514,22 @@ mod tests {
             unverified: true,
             because: Arc::from(vec!["x\"y".to_string(), "\t".to_string()]),
         };
-        let direct = serde_json::to_string_pretty(&RowJson { model, row: &row }).unwrap();
-        let made = serde_json::to_string_pretty(&row.to_json(model)).unwrap();
-        assert_eq!(direct, made);
-        assert!(direct.contains(r#""account": """#) && direct.contains("role:?@?"));
+        let (text, value) = written(model, &row);
+        assert_eq!(value, expected(model, &row));
+        assert_eq!(value["principal"], "external:a\"b\\c\n\u{7}é");
+        assert_eq!(value["account"], "");
+        assert_eq!(value["via"][1], "role:?@?");
+        let at = |key: &str| text.find(&format!("\"{key}\":")).unwrap();
+        let order = [
+            "principal",
+            "account",
+            "level",
+            "via",
+            "unverified",
+            "because",
+        ]
+        .map(at);
+        assert!(order.windows(2).all(|w| w[0] < w[1]), "{text}");
         let role = Access {
             principal: PrincipalName::Role {
                 role: usize::MAX,
@@ -498,11 +538,8 @@ mod tests {
             unverified: false,
             ..row
         };
-        let direct = serde_json::to_string_pretty(&RowJson { model, row: &role }).unwrap();
-        assert_eq!(
-            direct,
-            serde_json::to_string_pretty(&role.to_json(model)).unwrap()
-        );
-        assert!(!direct.contains("unverified"));
+        let (text, value) = written(model, &role);
+        assert_eq!(value, expected(model, &role));
+        assert!(!text.contains("unverified"));
     }
 }

@@ -1,7 +1,7 @@
 //! The access audit for people and programs: filtering, and the text, Markdown and
 //! JSON forms of `orgc audit access`.
 
-use super::{Access, AccessJson, AccessReport, RowJson};
+use super::{Access, AccessReport, NamedAccess, RowJson};
 use crate::model::Model;
 use crate::spec::AccessLevel;
 use serde::Serialize;
@@ -34,12 +34,12 @@ impl Filter {
 
 /// The rows that pass the filter, in the report's order (by account, highest level
 /// first, then principal).
-pub fn select(model: &Model, report: &AccessReport, f: &Filter) -> Vec<AccessJson> {
+pub fn select(model: &Model, report: &AccessReport, f: &Filter) -> Vec<NamedAccess> {
     report
         .rows
         .iter()
         .filter(|r| f.passes(model, r))
-        .map(|r| r.to_json(model))
+        .map(|r| r.named(model))
         .collect()
 }
 
@@ -73,7 +73,7 @@ impl Serialize for JsonRows<'_> {
     }
 }
 
-fn via_text(r: &AccessJson) -> String {
+fn via_text(r: &NamedAccess) -> String {
     let mut s = if r.via.is_empty() {
         "(its own access)".to_string()
     } else {
@@ -85,8 +85,8 @@ fn via_text(r: &AccessJson) -> String {
     s
 }
 
-fn by_account(rows: &[AccessJson]) -> BTreeMap<&str, Vec<&AccessJson>> {
-    let mut m: BTreeMap<&str, Vec<&AccessJson>> = BTreeMap::new();
+fn by_account(rows: &[NamedAccess]) -> BTreeMap<&str, Vec<&NamedAccess>> {
+    let mut m: BTreeMap<&str, Vec<&NamedAccess>> = BTreeMap::new();
     for r in rows {
         m.entry(r.account.as_str()).or_default().push(r);
     }
@@ -94,7 +94,7 @@ fn by_account(rows: &[AccessJson]) -> BTreeMap<&str, Vec<&AccessJson>> {
 }
 
 /// One block per account: level, principal and path, aligned for scanning.
-pub fn text(rows: &[AccessJson]) -> String {
+pub fn text(rows: &[NamedAccess]) -> String {
     if rows.is_empty() {
         return "no access matches\n".to_string();
     }
@@ -116,7 +116,7 @@ pub fn text(rows: &[AccessJson]) -> String {
 }
 
 /// A table per account, for pull-request comments and wikis.
-pub fn markdown(rows: &[AccessJson]) -> String {
+pub fn markdown(rows: &[NamedAccess]) -> String {
     if rows.is_empty() {
         return "No access matches.\n".to_string();
     }

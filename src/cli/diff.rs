@@ -119,8 +119,7 @@ pub fn run(args: &DiffArgs) -> u8 {
     let mut side = |which: &str,
                     label: &str,
                     checked: Option<&mut crate::Checked>,
-                    old: Option<&mut Side>,
-                    packed: bool|
+                    make: &mut dyn FnMut(&mut crate::Checked) -> Option<Side>|
      -> Option<Side> {
         let Some(c) = checked else {
             if human && !args.report.quiet {
@@ -130,11 +129,7 @@ pub fn run(args: &DiffArgs) -> u8 {
             }
             return Some(Side::default());
         };
-        let side = if packed {
-            Side::packed_from_checked(c)
-        } else {
-            Side::from_checked_against(c, old)
-        };
+        let side = make(c);
         if side.is_none() {
             failed = true;
             if human {
@@ -148,18 +143,19 @@ pub fn run(args: &DiffArgs) -> u8 {
     let mut clock = crate::timings::Stopwatch::default();
     let mut old_checked = old_read.inputs.map(crate::check);
     clock.lap("check the old side");
-    let mut old_side = side("old", &old_read.label, old_checked.as_mut(), None, true);
+    let mut old_side = side(
+        "old",
+        &old_read.label,
+        old_checked.as_mut(),
+        &mut Side::packed_from_checked,
+    );
     drop(old_checked);
     clock.lap("make and pack its files");
     let mut new_checked = new_read.inputs.map(crate::check);
     clock.lap("check the new side");
-    let new_side = side(
-        "new",
-        &new_read.label,
-        new_checked.as_mut(),
-        old_side.as_mut(),
-        false,
-    );
+    let new_side = side("new", &new_read.label, new_checked.as_mut(), &mut |c| {
+        Side::from_checked_against(c, old_side.as_mut())
+    });
     if let Some(old) = old_side.as_mut() {
         // Whatever the new side did not compare (it has no org, or did not compile).
         old.unpack();

@@ -322,10 +322,14 @@ impl Rows {
     /// Every pair of `a` with a unit it reaches or is reached by, in order of the
     /// other unit's position: (its position, forward status and witness, return
     /// status). Both lists are in position order, so one walk along them finds
-    /// both directions of each pair without a search.
-    fn partners(&self, a: usize, mut f: impl FnMut(u32, Option<Cell>, Status)) {
+    /// both directions of each pair without a search. Stops at the first error of `f`.
+    fn partners<E>(
+        &self,
+        a: usize,
+        mut f: impl FnMut(u32, Option<Cell>, Status) -> Result<(), E>,
+    ) -> Result<(), E> {
         let Some(pa) = self.position_of(a) else {
-            return;
+            return Ok(());
         };
         let to = self.forward.get(pa as usize).map_or(&[][..], Vec::as_slice);
         let from = self.reverse.get(pa as usize).map_or(&[][..], Vec::as_slice);
@@ -333,7 +337,7 @@ impl Rows {
         loop {
             let (next_to, next_from) = (to.get(i), from.get(j));
             let pb = match (next_to, next_from) {
-                (None, None) => return,
+                (None, None) => return Ok(()),
                 (Some(c), None) => c.to,
                 (None, Some(&(p, _))) => p,
                 (Some(c), Some(&(p, _))) => c.to.min(p),
@@ -349,7 +353,7 @@ impl Rows {
                 }
                 _ => Status::None,
             };
-            f(pb, forward, ret);
+            f(pb, forward, ret)?;
         }
     }
 }
@@ -460,13 +464,7 @@ impl Pairs {
             }
         } else {
             // Only the units that reach `a` or are reached by it can be listed.
-            let mut result = Ok(());
-            rows.partners(a, |pb, forward, ret| {
-                if result.is_ok() {
-                    result = found(pb, forward, ret);
-                }
-            });
-            result?;
+            rows.partners(a, &mut found)?;
         }
         Ok(())
     }
