@@ -365,29 +365,84 @@ fn laid_out_lists(text: &[u8]) -> Option<Lists<'_>> {
 
 /// What is left of two lists once equal items (by `key`) are paired off: the items
 /// `a` has more of, in `a`'s order, and those `b` has more of, in `b`'s order.
-fn unpaired<'x, T, K: Eq + std::hash::Hash>(
+///
+/// Lists that orgc sorted (the assignments, by their text) are merged in one pass;
+/// others are counted in a hash map. The merge finds the same items, as both pair
+/// off equal items as often as both lists have them; it is there for speed: hashing
+/// the hundreds of thousands of items of a large org's assignments, and finding
+/// each in a table of them, was most of the time of comparing that file.
+fn unpaired<'x, T, K: Ord + std::hash::Hash>(
     a: &'x [T],
     b: &'x [T],
     key: impl Fn(&T) -> K,
 ) -> (Vec<&'x T>, Vec<&'x T>) {
+    let a_keys: Vec<K> = a.iter().map(&key).collect();
     let b_keys: Vec<K> = b.iter().map(&key).collect();
+    if a_keys.is_sorted() && b_keys.is_sorted() {
+        merged(a, &a_keys, b, &b_keys)
+    } else {
+        counted(a, &a_keys, b, &b_keys)
+    }
+}
+
+/// [`unpaired`] for lists sorted by their keys: walked side by side, each key the
+/// other side lacks (or has fewer of) left over.
+fn merged<'x, T, K: Ord>(
+    a: &'x [T],
+    a_keys: &[K],
+    b: &'x [T],
+    b_keys: &[K],
+) -> (Vec<&'x T>, Vec<&'x T>) {
+    let (mut gone, mut added) = (Vec::new(), Vec::new());
+    let (mut i, mut j) = (0, 0);
+    while let (Some(x), Some(y)) = (a_keys.get(i), b_keys.get(j)) {
+        match x.cmp(y) {
+            std::cmp::Ordering::Less => {
+                gone.extend(a.get(i));
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                added.extend(b.get(j));
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    gone.extend(a.get(i..).unwrap_or_default());
+    added.extend(b.get(j..).unwrap_or_default());
+    (gone, added)
+}
+
+/// [`unpaired`] for lists in any order: `b`'s keys counted, and each of `a`'s
+/// paired off against the count.
+fn counted<'x, T, K: Eq + std::hash::Hash>(
+    a: &'x [T],
+    a_keys: &[K],
+    b: &'x [T],
+    b_keys: &[K],
+) -> (Vec<&'x T>, Vec<&'x T>) {
     let mut counts: foldhash::HashMap<&K, usize> = foldhash::HashMap::default();
-    for k in &b_keys {
+    for k in b_keys {
         *counts.entry(k).or_default() += 1;
     }
     let gone = a
         .iter()
-        .filter(|x| match counts.get_mut(&key(x)) {
+        .zip(a_keys)
+        .filter(|(_, k)| match counts.get_mut(k) {
             Some(n) if *n > 0 => {
                 *n -= 1;
                 false
             }
             _ => true,
         })
+        .map(|(x, _)| x)
         .collect();
     let added = b
         .iter()
-        .zip(&b_keys)
+        .zip(b_keys)
         .filter(|(_, k)| match counts.get_mut(k) {
             Some(n) if *n > 0 => {
                 *n -= 1;
@@ -965,6 +1020,46 @@ mod tests {
         assert_eq!(s.policy, "PutRolePolicy[a].PolicyDocument");
         assert_eq!(policy_label(&s.policy), "policy `a`");
         assert_eq!(changes[1].details.len(), 1);
+    }
+
+    /// Sorted lists are merged and others counted, and both find the same items gone
+    /// and added, duplicates paired off as often as both sides have them.
+    #[test]
+    fn merging_sorted_lists_finds_what_counting_finds() {
+        // Lists drawn from a few values, with duplicates, by a fixed sequence.
+        let mut seed = 7u32;
+        let mut list = |len: usize| -> Vec<String> {
+            (0..len)
+                .map(|_| {
+                    seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                    format!("item-{}", (seed >> 16) % 9)
+                })
+                .collect()
+        };
+        for (a_len, b_len) in [(0, 0), (0, 5), (5, 0), (20, 20), (30, 11), (11, 30)] {
+            let (mut a, mut b) = (list(a_len), list(b_len));
+            a.sort();
+            b.sort();
+            let key = |s: &String| s.clone();
+            let a_keys: Vec<String> = a.iter().map(key).collect();
+            let b_keys: Vec<String> = b.iter().map(key).collect();
+            let found = merged(&a, &a_keys, &b, &b_keys);
+            assert_eq!(found, counted(&a, &a_keys, &b, &b_keys));
+            assert_eq!(found, unpaired(&a, &b, key));
+            // What is left over is the difference of the two multisets.
+            assert_eq!(a.len() - found.0.len(), b.len() - found.1.len());
+            for gone in &found.0 {
+                let left = found.0.iter().filter(|g| g == &gone).count();
+                let (in_a, in_b) = (
+                    a.iter().filter(|x| x == gone).count(),
+                    b.iter().filter(|x| x == gone).count(),
+                );
+                assert_eq!(left, in_a - in_b);
+            }
+        }
+        // Unsorted lists are counted, and keep their own order.
+        let (a, b) = (vec!["b", "a", "c", "a"], vec!["c", "a", "d"]);
+        assert_eq!(unpaired(&a, &b, |s| *s), (vec![&"b", &"a"], vec![&"d"]));
     }
 
     /// The assignments' fast comparison by text finds exactly what comparing values
