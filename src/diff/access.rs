@@ -128,12 +128,7 @@ fn account_segments(audit: &[u8]) -> Option<Vec<(&[u8], Range<usize>)>> {
     let mut seen: foldhash::HashSet<&[u8]> = foldhash::HashSet::default();
     // The row being read: where it opened, and its account once found.
     let mut row: Option<(usize, Option<&[u8]>)> = None;
-    let mut start = 0;
-    // Line breaks found with `memchr`, a word at a time: the audit of a large org is
-    // a hundred megabytes.
-    let breaks = memchr::memchr_iter(b'\n', audit).chain(std::iter::once(audit.len()));
-    for end in breaks {
-        let line = audit.get(start..end).unwrap_or_default();
+    for (start, line) in lines(audit) {
         match (line, &mut row) {
             (b"  {", None) => row = Some((start, None)),
             (b"  }" | b"  },", Some((opened, account))) => {
@@ -160,9 +155,20 @@ fn account_segments(audit: &[u8]) -> Option<Vec<(&[u8], Range<usize>)>> {
             (_, None) => return None,
             (_, Some(_)) => {}
         }
-        start = end + 1;
     }
     row.is_none().then_some(segments)
+}
+
+/// Each line of a text with where it starts, without its line break. Breaks are
+/// found with `memchr`, a word at a time: the audit of a large org is a hundred
+/// megabytes.
+fn lines(text: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
+    let ends = memchr::memchr_iter(b'\n', text).chain(std::iter::once(text.len()));
+    ends.scan(0, move |start, end| {
+        let line = (*start, text.get(*start..end).unwrap_or_default());
+        *start = end + 1;
+        Some(line)
+    })
 }
 
 /// The rows whose principal's rows on their account differ between two access
@@ -254,10 +260,7 @@ fn rows_of_changed_principals<'a>(
 fn principal_rows(segment: &[u8]) -> Option<Vec<(&[u8], &[u8])>> {
     let mut rows = Vec::new();
     let mut row: Option<(usize, Option<&[u8]>)> = None;
-    let mut start = 0;
-    let breaks = memchr::memchr_iter(b'\n', segment).chain(std::iter::once(segment.len()));
-    for end in breaks {
-        let line = segment.get(start..end).unwrap_or_default();
+    for (start, line) in lines(segment) {
         match (line, &mut row) {
             (b"  {", None) => row = Some((start, None)),
             (b"  }" | b"  },", Some((opened, principal))) => {
@@ -270,7 +273,6 @@ fn principal_rows(segment: &[u8]) -> Option<Vec<(&[u8], &[u8])>> {
             (_, None) => return None,
             (_, Some(_)) => {}
         }
-        start = end + 1;
     }
     row.is_none().then_some(rows)
 }
