@@ -373,13 +373,7 @@ impl Serialize for RowJson<'_> {
                 p: &row.principal,
             }),
         )?;
-        s.serialize_field(
-            "account",
-            model
-                .accounts
-                .get(row.account)
-                .map_or("", |a| a.name.as_str()),
-        )?;
+        s.serialize_field("account", row_account(model, row.account))?;
         s.serialize_field("level", row.level.as_str())?;
         s.serialize_field("via", &Steps { model, row })?;
         if row.unverified {

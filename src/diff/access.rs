@@ -126,37 +126,45 @@ fn rows(audit: &[u8]) -> Option<foldhash::HashMap<Key<'_>, Vec<Row<'_>>>> {
 fn account_segments(audit: &[u8]) -> Option<Vec<(&[u8], Range<usize>)>> {
     let mut segments: Vec<(&[u8], Range<usize>)> = Vec::new();
     let mut seen: foldhash::HashSet<&[u8]> = foldhash::HashSet::default();
-    // The row being read: where it opened, and its account once found.
+    for (account, row) in rows_naming(audit, b"    \"account\": ")? {
+        match segments.last_mut() {
+            Some((last, range)) if *last == account => range.end = row.end,
+            _ => {
+                // An account's rows apart from each other.
+                if !seen.insert(account) {
+                    return None;
+                }
+                segments.push((account, row));
+            }
+        }
+    }
+    Some(segments)
+}
+
+/// Each row of rows laid out as orgc writes an audit — every row an object of its
+/// own lines, from a line `  {` to a line `  }`, inside a JSON array or not — as the
+/// line that starts with `field` (the field's key and value) and where the row runs
+/// from its `{` to its `}`. `None` for text laid out otherwise, or a row without
+/// that line.
+fn rows_naming<'a>(text: &'a [u8], field: &[u8]) -> Option<Vec<(&'a [u8], Range<usize>)>> {
+    let mut rows = Vec::new();
+    // The row being read: where it opened, and its field's line once found.
     let mut row: Option<(usize, Option<&[u8]>)> = None;
-    for (start, line) in lines(audit) {
+    for (start, line) in lines(text) {
         match (line, &mut row) {
             (b"  {", None) => row = Some((start, None)),
-            (b"  }" | b"  },", Some((opened, account))) => {
-                let account = (*account)?;
-                let opened = *opened;
+            (b"  }" | b"  },", Some((opened, named))) => {
                 // The row's closing brace, not the comma after it.
-                let end = start + 3;
-                match segments.last_mut() {
-                    Some((last, range)) if *last == account => range.end = end,
-                    _ => {
-                        // An account's rows apart from each other.
-                        if !seen.insert(account) {
-                            return None;
-                        }
-                        segments.push((account, opened..end));
-                    }
-                }
+                rows.push(((*named)?, *opened..start + 3));
                 row = None;
             }
-            (_, Some((_, account))) if line.starts_with(b"    \"account\": ") => {
-                *account = Some(line);
-            }
+            (_, Some((_, named))) if line.starts_with(field) => *named = Some(line),
             (b"[" | b"]" | b"[]" | b"", None) => {}
             (_, None) => return None,
             (_, Some(_)) => {}
         }
     }
-    row.is_none().then_some(segments)
+    row.is_none().then_some(rows)
 }
 
 /// Each line of a text with where it starts, without its line break. Breaks are
@@ -253,28 +261,14 @@ fn rows_of_changed_principals<'a>(
     ))
 }
 
-/// The rows of an account's segment (from [`account_segments`]: each row from its
-/// line `  {` to its line `  }`), each as its principal's line and its text; `None`
-/// for a segment laid out otherwise, or a row that names no principal on a line of
-/// its own.
+/// The rows of an account's segment (from [`account_segments`]), each as its
+/// principal's line and its text; `None` for a segment laid out otherwise, or a row
+/// that names no principal on a line of its own.
 fn principal_rows(segment: &[u8]) -> Option<Vec<(&[u8], &[u8])>> {
-    let mut rows = Vec::new();
-    let mut row: Option<(usize, Option<&[u8]>)> = None;
-    for (start, line) in lines(segment) {
-        match (line, &mut row) {
-            (b"  {", None) => row = Some((start, None)),
-            (b"  }" | b"  },", Some((opened, principal))) => {
-                rows.push(((*principal)?, segment.get(*opened..start + 3)?));
-                row = None;
-            }
-            (_, Some((_, principal))) if line.starts_with(b"    \"principal\": ") => {
-                *principal = Some(line);
-            }
-            (_, None) => return None,
-            (_, Some(_)) => {}
-        }
-    }
-    row.is_none().then_some(rows)
+    rows_naming(segment, b"    \"principal\": ")?
+        .into_iter()
+        .map(|(principal, row)| Some((principal, segment.get(row)?)))
+        .collect()
 }
 
 /// The row with the highest level (the first, when several share it).

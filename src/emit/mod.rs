@@ -422,7 +422,11 @@ const LARGEST: [&str; 3] = [
 fn turns<T>(files: &[(String, T)], most: usize) -> Vec<std::ops::Range<usize>> {
     let lead: Vec<usize> = LARGEST
         .iter()
-        .filter_map(|large| files.iter().position(|(path, _)| path == large))
+        .filter_map(|large| {
+            files
+                .binary_search_by(|(path, _)| path.as_str().cmp(large))
+                .ok()
+        })
         .collect();
     let mut turns: Vec<std::ops::Range<usize>> = lead.iter().map(|&i| i..i + 1).collect();
     for turn in by_directory(files, most) {
