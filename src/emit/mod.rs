@@ -117,6 +117,13 @@ impl std::io::Write for Pieces<'_, '_> {
         Ok(bytes.len())
     }
 
+    // serde_json writes every punctuation mark and indent with `write_all`; `write`
+    // always takes everything, so the default loop around it is work for nothing.
+    #[inline]
+    fn write_all(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.write(bytes).map(|_| ())
+    }
+
     fn flush(&mut self) -> std::io::Result<()> {
         self.hand_over()
     }
