@@ -608,7 +608,40 @@ fn hex(bytes: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{by_directory, turns};
+    use super::{PIECE, Pieces, by_directory, turns};
+    use std::io::Write;
+
+    #[test]
+    fn pieces_hand_over_every_byte_in_order_in_pieces_of_at_least_a_piece() {
+        // Small writes as serde_json makes them, with a large one that crosses the
+        // piece size in the middle.
+        let small: Vec<u8> = (0..100_000u32)
+            .flat_map(|i| format!("\"k{i}\": ").into_bytes())
+            .collect();
+        let large = vec![b'x'; PIECE + 7];
+        let mut pieces: Vec<Vec<u8>> = Vec::new();
+        let mut sink = |piece: &[u8]| {
+            pieces.push(piece.to_vec());
+            Ok(())
+        };
+        let mut out = Pieces::new(&mut sink);
+        for chunk in small[..small.len() / 2].chunks(9) {
+            out.write_all(chunk).unwrap();
+        }
+        out.write_all(&large).unwrap();
+        for chunk in small[small.len() / 2..].chunks(9) {
+            out.write_all(chunk).unwrap();
+        }
+        out.write_all(b"}\n").unwrap();
+        out.finish().unwrap();
+        let half = small.len() / 2;
+        let written = [&small[..half], &large, &small[half..], b"}\n"].concat();
+        assert_eq!(pieces.concat(), written);
+        let (last, whole) = pieces.split_last().unwrap();
+        assert!(!last.is_empty());
+        assert!(whole.len() >= 3, "{} pieces", pieces.len());
+        assert!(whole.iter().all(|p| p.len() >= PIECE));
+    }
 
     #[test]
     fn turns_are_runs_of_one_directory_cut_at_the_most() {
