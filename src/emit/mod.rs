@@ -618,6 +618,7 @@ mod tests {
         let small: Vec<u8> = (0..100_000u32)
             .flat_map(|i| format!("\"k{i}\": ").into_bytes())
             .collect();
+        let (before, after) = small.split_at(small.len() / 2);
         let large = vec![b'x'; PIECE + 7];
         let mut pieces: Vec<Vec<u8>> = Vec::new();
         let mut sink = |piece: &[u8]| {
@@ -625,18 +626,16 @@ mod tests {
             Ok(())
         };
         let mut out = Pieces::new(&mut sink);
-        for chunk in small[..small.len() / 2].chunks(9) {
-            out.write_all(chunk).unwrap();
+        let writes = before
+            .chunks(9)
+            .chain([large.as_slice()])
+            .chain(after.chunks(9))
+            .chain([b"}\n".as_slice()]);
+        for bytes in writes {
+            out.write_all(bytes).unwrap();
         }
-        out.write_all(&large).unwrap();
-        for chunk in small[small.len() / 2..].chunks(9) {
-            out.write_all(chunk).unwrap();
-        }
-        out.write_all(b"}\n").unwrap();
         out.finish().unwrap();
-        let half = small.len() / 2;
-        let written = [&small[..half], &large, &small[half..], b"}\n"].concat();
-        assert_eq!(pieces.concat(), written);
+        assert_eq!(pieces.concat(), [before, &large, after, b"}\n"].concat());
         let (last, whole) = pieces.split_last().unwrap();
         assert!(!last.is_empty());
         assert!(whole.len() >= 3, "{} pieces", pieces.len());
